@@ -34,10 +34,16 @@ public final class SourceWriter {
     /// as a duplicate). Returns whether it was new.
     @discardableResult
     public func add(_ record: CanonicalRecord, position: Int, sourceSplit: String?) throws -> Bool {
-        let promptJSON = record.promptJSON
+        try add(PreparedRecord(record), position: position, sourceSplit: sourceSplit)
+    }
+
+    /// Adds a record whose JSON and hashes were computed beforehand (on worker threads).
+    @discardableResult
+    public func add(_ prepared: PreparedRecord, position: Int, sourceSplit: String?) throws -> Bool {
+        let record = prepared.record
         try insertRecord.execute(arguments: [
-            sourceId, position, record.kind.rawValue, promptJSON, record.promptHash,
-            record.promptId, sourceSplit, record.origin, record.contentHash,
+            sourceId, position, record.kind.rawValue, prepared.promptJSON, prepared.promptHash,
+            record.promptId, sourceSplit, record.origin, prepared.contentHash,
         ])
         guard db.changesCount > 0 else {
             duplicates += 1
@@ -64,6 +70,21 @@ public final class SourceWriter {
         try db.execute(
             sql: "UPDATE sources SET records_read = ?, records_kept = ?, duplicates = ?, quarantined = ? WHERE id = ?",
             arguments: [recordsRead, kept, duplicates, quarantined, sourceId])
+    }
+}
+
+/// A record with its serialised prompt and hashes, computed off the writer thread.
+public struct PreparedRecord: Sendable {
+    public let record: CanonicalRecord
+    public let promptJSON: String
+    public let promptHash: String
+    public let contentHash: String
+
+    public init(_ record: CanonicalRecord) {
+        self.record = record
+        promptJSON = record.promptJSON
+        promptHash = record.promptHash
+        contentHash = record.contentHash
     }
 }
 
