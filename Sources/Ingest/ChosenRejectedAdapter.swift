@@ -59,7 +59,7 @@ struct ChosenRejectedAdapter: RecordAdapter {
         }
         let prompt = Array(chosen.dropLast())
         guard prompt == Array(rejected.dropLast()) else {
-            throw RecordProblem(.promptMismatch, "rejected", "chosen and rejected do not share the same prompt turns")
+            throw RecordProblem(.prefixMismatch, "rejected", "chosen and rejected do not share the same prompt turns")
         }
         try PromptRules.requireUsable(prompt, field: "chosen")
         return (prompt, c.content, r.content)

@@ -19,6 +19,7 @@ struct RecordProblem: Error, Equatable {
         case unknownRole = "unknown_role"
         case promptMismatch = "prompt_mismatch"
         case promptIdMismatch = "prompt_id_mismatch"
+        case prefixMismatch = "prefix_mismatch"
         case noAssistantTurn = "no_assistant_turn"
     }
 

@@ -235,7 +235,7 @@ public struct JSONParser: ~Copyable {
     /// Validates one multi-byte UTF-8 sequence at `pos` (lead byte >= 0x80) and moves past it.
     private mutating func skipUTF8Sequence() throws(JSONError) {
         let length = UTF8Validation.sequenceLength(base, pos, end)
-        if length == 0 { throw JSONError(offset: pos, message: "invalid UTF-8 byte 0x\(hex(UInt32(base[pos])))") }
+        if length == 0 { throw JSONError(offset: pos, message: "invalid UTF-8 \(Self.describe(base[pos]))") }
         pos += length
     }
 

@@ -18,10 +18,10 @@ public struct SHA256: Sendable {
             let take = min(64 - blockFill, n)
             for i in 0..<take { block[blockFill + i] = p[i] }
             blockFill += take; p += take; n -= take
-            if blockFill == 64 {
-                block.withUnsafeBufferPointer { compress($0.baseAddress!) }
-                blockFill = 0
-            }
+            guard blockFill == 64 else { return }
+            let full = block
+            full.withUnsafeBufferPointer { compress($0.baseAddress!) }
+            blockFill = 0
         }
         while n >= 64 {
             compress(p)
