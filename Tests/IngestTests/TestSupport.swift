@@ -8,12 +8,22 @@ final class TempWorkspace {
     let root: URL
     let catalog: Catalog
 
+    private let owned: Bool
+
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("pref-test-\(UUID().uuidString)")
         catalog = try Catalog(workspace: root)
+        owned = true
     }
 
-    deinit { try? FileManager.default.removeItem(at: root) }
+    /// Opens a workspace someone else owns (it is not removed afterwards).
+    init(openingExisting root: URL) throws {
+        self.root = root
+        catalog = try Catalog(workspace: root)
+        owned = false
+    }
+
+    deinit { if owned { try? FileManager.default.removeItem(at: root) } }
 
     func ingest(_ path: String, _ options: Ingestor.Options = .init()) throws -> FileIngestReport {
         try Ingestor(catalog: catalog).ingest(path: path, options: options)
