@@ -19,11 +19,12 @@ let package = Package(
         .systemLibrary(name: "CSnappy", pkgConfig: "snappy", providers: [.apt(["libsnappy-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Libraries.
         .target(name: "JSON"),
-        .target(name: "Store", dependencies: ["JSON", "CZstd", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["JSON", "Store", "CZstd", "CZlib"]),
 
         // The command-line tool: parses and prints, nothing else.

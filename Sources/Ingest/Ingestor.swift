@@ -54,17 +54,19 @@ public final class Ingestor {
 
         try catalog.ingestTransaction(source) { writer in
             var read = 0
-            while let batch = pending {
-                let outcomes = Self.process(batch, adapter: adapter, threads: options.threads)
-                for (span, outcome) in zip(batch.spans, outcomes) {
+            // Workers parse the next batch while this thread writes the current one.
+            var inflight = pending.map { ParsedBatch($0, adapter: adapter, threads: options.threads) }
+            while let current = inflight {
+                let outcomes = current.wait()
+                inflight = try reader.nextBatch().map { ParsedBatch($0, adapter: adapter, threads: options.threads) }
+                for (span, outcome) in zip(current.batch.spans, outcomes) {
                     switch outcome {
                     case .record(let prepared): try writer.add(prepared, position: span.position, sourceSplit: split)
                     case .problem(let entry): try writer.quarantine(entry)
                     }
                 }
-                read += batch.spans.count
+                read += current.batch.spans.count
                 progress?(IngestProgress(path: absolute, bytesDone: reader.compressedBytesRead, bytesTotal: size, records: read))
-                pending = try reader.nextBatch()
             }
             try writer.finish(recordsRead: read)
             report.read = read
@@ -113,6 +115,26 @@ public final class Ingestor {
         let keys = samples.lazy.compactMap(\.objectValue).first?.keys.prefix(12).joined(separator: ", ") ?? "none parsable"
         throw IngestError(path: path, offset: Int(batch.spans.first?.byteOffset ?? 0),
                           message: "cannot detect the dataset format from the first records (keys: \(keys)); pass --format with one of \(DatasetFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+
+    /// A batch being parsed on background threads.
+    final class ParsedBatch: @unchecked Sendable {
+        let batch: RecordBatch
+        private let done = DispatchGroup()
+        // Written once by the background task before `done` is left; read after `wait`.
+        private var outcomes: [Outcome] = []
+
+        init(_ batch: RecordBatch, adapter: RecordAdapter, threads: Int) {
+            self.batch = batch
+            DispatchQueue.global().async(group: done) {
+                self.outcomes = Ingestor.process(batch, adapter: adapter, threads: threads)
+            }
+        }
+
+        func wait() -> [Outcome] {
+            done.wait()
+            return outcomes
+        }
     }
 
     enum Outcome: Sendable {

@@ -128,6 +128,8 @@ public struct JSONParser: ~Copyable {
         let start = pos
         // Fast path: no escapes, so the bytes are the string once validated.
         while pos < end {
+            pos = Self.skipPlainASCII(base, pos, end)
+            guard pos < end else { break }
             let byte = base[pos]
             if byte == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
@@ -157,6 +159,31 @@ public struct JSONParser: ~Copyable {
             }
         }
         throw JSONError(offset: start - 1, message: "unterminated string")
+    }
+
+    /// Skips 8 bytes at a time while they are ASCII and hold no quote or backslash
+    /// (SWAR: a zero byte of `w ^ pattern` marks a match), then returns the position of the
+    /// first byte that needs a closer look.
+    @inline(__always)
+    static func skipPlainASCII(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = w ^ (ones &* 0x22)
+            let slash = w ^ (ones &* 0x5C)
+            let hasQuote = (quote &- ones) & ~quote & highs
+            let hasSlash = (slash &- ones) & ~slash & highs
+            if (w & highs) | hasQuote | hasSlash != 0 { break }
+            i += 8
+        }
+        while i < end {
+            let b = base[i]
+            if b >= 0x80 || b == 0x22 || b == 0x5C { break }
+            i += 1
+        }
+        return i
     }
 
     private mutating func parseEscape() throws(JSONError) {

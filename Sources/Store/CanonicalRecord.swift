@@ -34,17 +34,33 @@ public struct CanonicalRecord: Sendable, Equatable {
     }
 
     /// Groups records that ask the same thing: roles and contents with surrounding
-    /// whitespace trimmed and inner whitespace runs collapsed, so re-exports that differ
-    /// only in spacing land on the same side of the train/test split.
+    /// whitespace trimmed and inner runs of ASCII whitespace collapsed to one space, so
+    /// re-exports that differ only in spacing land on the same side of the train/test split.
     public var promptHash: String {
         var h = SHA256()
+        var normalized: [UInt8] = []
         for m in prompt {
             h.update(m.role)
             h.update("\u{1F}")
-            h.update(m.content.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+            Self.collapseWhitespace(m.content, into: &normalized)
+            h.update(normalized)
             h.update("\u{1E}")
         }
         return h.finalizeHex()
+    }
+
+    static func collapseWhitespace(_ text: String, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                pendingSpace = !out.isEmpty
+            default:
+                if pendingSpace { out.append(0x20); pendingSpace = false }
+                out.append(byte)
+            }
+        }
     }
 
     /// Identity for exact-duplicate detection: same prompt, same completions (text, model,

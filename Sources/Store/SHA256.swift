@@ -1,57 +1,31 @@
-/// SHA-256 (FIPS 180-4). Used for source-file identity, `prompt_id` (which the Hub datasets
-/// define as sha256 of the prompt) and duplicate detection. Streaming: feed bytes with
-/// `update`, read the digest with `finalize`.
-public struct SHA256: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
-        (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    private var block = [UInt8](repeating: 0, count: 64)
-    private var blockFill = 0
-    private var totalBytes: UInt64 = 0
+import CCrypto
 
-    public init() {}
+/// SHA-256 through OpenSSL's libcrypto (which uses the CPU's SHA extensions where present).
+/// Used for source-file identity, `prompt_id` (which the Hub datasets define as sha256 of
+/// the prompt) and duplicate detection. A value type: copies hash independently.
+public struct SHA256: Sendable {
+    private var context = SHA256_CTX()
+
+    public init() {
+        SHA256_Init(&context)
+    }
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard var p = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        var n = bytes.count
-        totalBytes &+= UInt64(n)
-        if blockFill > 0 {
-            let take = min(64 - blockFill, n)
-            for i in 0..<take { block[blockFill + i] = p[i] }
-            blockFill += take; p += take; n -= take
-            guard blockFill == 64 else { return }
-            let full = block
-            full.withUnsafeBufferPointer { compress($0.baseAddress!) }
-            blockFill = 0
-        }
-        while n >= 64 {
-            compress(p)
-            p += 64; n -= 64
-        }
-        for i in 0..<n { block[i] = p[i] }
-        blockFill = n
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        SHA256_Update(&context, base, bytes.count)
     }
 
     public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+
     public mutating func update(_ text: String) {
         var text = text
         text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 
     public mutating func finalize() -> [UInt8] {
-        let bitLength = totalBytes &* 8
-        var pad: [UInt8] = [0x80]
-        let padZeros = (64 + 56 - (blockFill + 1) % 64) % 64
-        pad += [UInt8](repeating: 0, count: padZeros)
-        for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        let saved = totalBytes
-        update(pad)
-        totalBytes = saved
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for word in [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7] {
-            out += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-        }
-        return out
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        SHA256_Final(&digest, &context)
+        return digest
     }
 
     public mutating func finalizeHex() -> String { Self.hex(finalize()) }
@@ -68,53 +42,5 @@ public struct SHA256: Sendable {
         var h = SHA256()
         h.update(text)
         return h.finalizeHex()
-    }
-
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
-
-    @inline(__always) private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
-    private mutating func compress(_ p: UnsafePointer<UInt8>) {
-        var w = (UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0),
-                 UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0), UInt32(0))
-        withUnsafeMutableBytes(of: &w) { raw in
-            let words = raw.bindMemory(to: UInt32.self)
-            for i in 0..<16 {
-                words[i] = UInt32(p[i * 4]) << 24 | UInt32(p[i * 4 + 1]) << 16 | UInt32(p[i * 4 + 2]) << 8 | UInt32(p[i * 4 + 3])
-            }
-            var (a, b, c, d, e, f, g, h) = state
-            Self.k.withUnsafeBufferPointer { k in
-                for i in 0..<64 {
-                    let wi: UInt32
-                    if i < 16 {
-                        wi = words[i]
-                    } else {
-                        let w15 = words[(i - 15) & 15], w2 = words[(i - 2) & 15]
-                        let s0 = Self.rotr(w15, 7) ^ Self.rotr(w15, 18) ^ (w15 >> 3)
-                        let s1 = Self.rotr(w2, 17) ^ Self.rotr(w2, 19) ^ (w2 >> 10)
-                        wi = words[i & 15] &+ s0 &+ words[(i - 7) & 15] &+ s1
-                        words[i & 15] = wi
-                    }
-                    let S1 = Self.rotr(e, 6) ^ Self.rotr(e, 11) ^ Self.rotr(e, 25)
-                    let ch = (e & f) ^ (~e & g)
-                    let t1 = h &+ S1 &+ ch &+ k[i] &+ wi
-                    let S0 = Self.rotr(a, 2) ^ Self.rotr(a, 13) ^ Self.rotr(a, 22)
-                    let maj = (a & b) ^ (a & c) ^ (b & c)
-                    let t2 = S0 &+ maj
-                    h = g; g = f; f = e; e = d &+ t1
-                    d = c; c = b; b = a; a = t1 &+ t2
-                }
-            }
-            state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h)
-        }
     }
 }

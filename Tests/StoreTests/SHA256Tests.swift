@@ -33,3 +33,29 @@ import Testing
         #expect(h.finalizeHex() == SHA256.hex(of: text))
     }
 }
+
+@Suite struct PromptHashTests {
+    func record(_ prompt: [Message]) -> CanonicalRecord {
+        CanonicalRecord(kind: .preference, prompt: prompt, completions: [Completion(text: "a")])
+    }
+
+    @Test func spacingDifferencesGroupTogether() {
+        let a = record([.user("How  do I\n\tboil an egg? ")])
+        let b = record([.user(" How do I boil an egg?")])
+        #expect(a.promptHash == b.promptHash)
+    }
+
+    @Test func rolesTurnsAndWordsStillMatter() {
+        let base = record([.user("Hello there")])
+        #expect(base.promptHash != record([.user("Hello  here")]).promptHash)
+        #expect(base.promptHash != record([.system("Hello there")]).promptHash)
+        #expect(base.promptHash != record([.user("Hello"), .user("there")]).promptHash)
+        #expect(base.promptHash != record([.user("Hellothere")]).promptHash)
+    }
+
+    @Test func collapseIsExact() {
+        var out: [UInt8] = []
+        CanonicalRecord.collapseWhitespace("\n  a \t\r\n b  ", into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "a b")
+    }
+}

@@ -1,0 +1,32 @@
+# Shared by the benchmarks: a virtualenv with the peers, a release build of pref, medians.
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+OUT_DIR="$BENCH_DIR/out"
+mkdir -p "$OUT_DIR"
+
+# bench_venv PKG...: makes bench/.venv once and installs what is missing.
+bench_venv() {
+    if [ ! -x "$BENCH_DIR/.venv/bin/python" ]; then python3 -m venv "$BENCH_DIR/.venv"; fi
+    "$BENCH_DIR/.venv/bin/pip" install -q --disable-pip-version-check "$@" >&2
+    PY="$BENCH_DIR/.venv/bin/python"
+}
+
+# Builds pref in release mode and sets PREF.
+bench_build() {
+    (cd "$ROOT" && swift build -c release --product pref >&2)
+    PREF="$ROOT/.build/release/pref"
+}
+
+# median_seconds N CMD...: runs CMD N times, prints the median wall time in seconds.
+median_seconds() {
+    local n=$1; shift
+    local times=()
+    for _ in $(seq "$n"); do
+        local t0 t1
+        t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || { echo "command failed: $*" >&2; return 1; }; t1=$(date +%s.%N)
+        times+=("$(echo "$t1 - $t0" | bc -l)")
+    done
+    printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
