@@ -85,6 +85,50 @@ enum Schema {
                 CREATE INDEX pairs_by_split_rank ON pairs(split, curriculum_rank);
                 """)
         }
+        m.registerMigration("v2-shards") { db in
+            // Token shards (pref tokenize). A shard row exists only once its file is complete
+            // on disk; its examples are committed in the same transaction.
+            try db.execute(sql: """
+                CREATE TABLE shards (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL CHECK (kind IN ('sft', 'preference')),
+                    split TEXT NOT NULL CHECK (split IN ('train', 'test')),
+                    bytes INTEGER NOT NULL,
+                    frames INTEGER NOT NULL,
+                    examples INTEGER NOT NULL,
+                    tokens INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                -- One training example: an SFT sequence (tokens with loss mask, document lengths)
+                -- or a preference pair (prompt, chosen, rejected ids). Its values are the UInt32s
+                -- at value_offset in the decompressed frame at frame_offset of the shard file.
+                CREATE TABLE examples (
+                    id INTEGER PRIMARY KEY,
+                    shard_id INTEGER NOT NULL REFERENCES shards(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('sft', 'preference')),
+                    split TEXT NOT NULL CHECK (split IN ('train', 'test')),
+                    frame_offset INTEGER NOT NULL,
+                    frame_length INTEGER NOT NULL,
+                    frame_values INTEGER NOT NULL,
+                    value_offset INTEGER NOT NULL,
+                    len_a INTEGER NOT NULL,
+                    len_b INTEGER NOT NULL,
+                    len_c INTEGER NOT NULL,
+                    record_id INTEGER,
+                    pair_id INTEGER,
+                    source_id INTEGER,
+                    stage INTEGER NOT NULL DEFAULT 0,
+                    curriculum_rank INTEGER NOT NULL DEFAULT 0,
+                    truncated INTEGER NOT NULL DEFAULT 0,
+                    ref_chosen_logp REAL,
+                    ref_rejected_logp REAL
+                );
+                CREATE INDEX examples_by_order ON examples(kind, split, stage, curriculum_rank);
+                CREATE INDEX examples_by_shard ON examples(shard_id);
+                """)
+        }
         return m
     }
 }
