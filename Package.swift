@@ -26,10 +26,11 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["JSON", "Store", "CZstd", "CZlib"]),
+        .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "JSON", "Store", "Ingest",
+            "JSON", "Store", "Ingest", "Pairs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -37,5 +38,6 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "JSON"]),
+        .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

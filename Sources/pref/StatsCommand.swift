@@ -1,5 +1,6 @@
 import ArgumentParser
 import JSON
+import Pairs
 import Store
 
 struct StatsCommand: ParsableCommand {
@@ -11,8 +12,11 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         let catalog = try common.openCatalog()
         let s = try catalog.stats()
+        let pairs = try PairStatistics.read(catalog)
         if common.json {
-            print(JSONWriter.string(Self.json(s)))
+            var o = Self.json(s)
+            if case .object(var obj) = o { obj["pairs"] = pairs.json; o = .object(obj) }
+            print(JSONWriter.string(o))
             return
         }
         print("workspace \(common.workspace)")
@@ -28,6 +32,7 @@ struct StatsCommand: ParsableCommand {
         if !s.recordsBySplit.isEmpty {
             print("split: " + s.recordsBySplit.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
+        if pairs.pairs > 0 { print(pairs.text) }
     }
 
     static func json(_ s: CatalogStats) -> JSONValue {
