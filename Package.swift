@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "JSON"]),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "JSON", "CZlib"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "CZlib", "CZstd", "CLZ4"]),
     ]
 )
