@@ -25,12 +25,13 @@ let package = Package(
         // Libraries.
         .target(name: "JSON"),
         .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Ingest", dependencies: ["JSON", "Store", "CZstd", "CZlib"]),
+        .target(name: "Ingest", dependencies: ["JSON", "Store", "Parquet", "CZstd", "CZlib"]),
+        .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
         .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "JSON", "Store", "Ingest", "Pairs",
+            "JSON", "Store", "Ingest", "Parquet", "Pairs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -38,6 +39,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "JSON"]),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "CZlib", "CZstd", "CLZ4"]),
         .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -16,13 +16,15 @@ enum PromptRules {
     }
 
     /// Checks a dataset's own `prompt` / `prompt_id` fields against the prompt we derived,
-    /// and returns the id to store (the given one, or sha256 of the first user turn).
+    /// and returns the id to store (sha256 of the `prompt` string, or of the first user turn
+    /// when there is none). The Hub's `prompt` is the first user turn, or the first message
+    /// when a chat opens with a system turn (HuggingFaceH4/no_robots).
     static func promptId(for prompt: [Message], in fields: FieldReader) throws(RecordProblem) -> String? {
         let first = firstUserText(prompt)
         let given = try fields.optionalString("prompt")
-        if let given, let first, given != first {
+        if let given, given != first, given != prompt.first?.content {
             throw RecordProblem(.promptMismatch, "prompt",
-                                "prompt field differs from the conversation's first user turn (\(given.count) vs \(first.count) characters)")
+                                "prompt field matches neither the first user turn nor the first message (\(given.count) vs \(first?.count ?? 0) characters)")
         }
         guard let text = given ?? first else { return nil }
         let computed = SHA256.hex(of: text)

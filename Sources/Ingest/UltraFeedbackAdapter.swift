@@ -37,7 +37,8 @@ struct UltraFeedbackAdapter: RecordAdapter {
         if let annotations = c.object["annotations"], !annotations.isNull {
             let a = try FieldReader(annotations, path: c.fieldPath("annotations"))
             for aspect in Self.aspects {
-                guard let raw = a.object[aspect] else { continue }
+                // Absent in JSONL, null in Parquet (a struct column has every aspect).
+                guard let raw = a.object[aspect], !raw.isNull else { continue }
                 let rating = try rating(raw, field: a.fieldPath(aspect))
                 if let r = rating.doubleValue { numeric.append(r) }
                 out[aspect] = rating

@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""Golden Parquet files and their pyarrow reference rows for the Parquet tests.
+
+Install:  pip install pyarrow==26.0.1   (any pyarrow >= 19 writes the same shapes)
+Run:      python scripts/parquet-fixtures.py            # writes fixtures/parquet/*.parquet + *.jsonl
+          python scripts/parquet-fixtures.py --real     # digests of ../shared/data Parquet files
+          python scripts/parquet-fixtures.py --bench-file OUT.parquet [--rows 60000]
+          python scripts/parquet-fixtures.py --jsonl FILE.parquet   # reference JSON lines to stdout
+
+Every fixture is written by pyarrow and read back by pyarrow; the reference line for each
+row is pyarrow's value (`Scalar.as_py()`, what `to_pylist()` returns) printed with the
+convention documented on `ParquetJSON` in Sources/Parquet/JSON/ParquetJSON.swift:
+compact JSON, ensure_ascii=False; NaN/Infinity/-Infinity as strings; bytes as text when
+valid UTF-8, else base64; decimals as fixed-point strings; dates, times and timestamps as
+ISO 8601 with 3/6/9 fraction digits by unit and a trailing Z when adjusted to UTC; maps as
+[[key, value], ...]. Nanosecond values come from `.value` (as_py cannot hold them).
+"""
+import argparse
+import base64
+import datetime
+import decimal
+import hashlib
+import json
+import math
+import os
+import random
+import sys
+import uuid
+import zlib
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "fixtures", "parquet")
+UNIT_DIGITS = {"ms": 3, "us": 6, "ns": 9}
+UNIT_PER_SECOND = {"s": 1, "ms": 1000, "us": 1000000, "ns": 1000000000}
+
+
+# ---------------------------------------------------------------- the JSON convention
+
+def convert(scalar):
+    """One pyarrow scalar to the JSON-ready value of the convention."""
+    if not scalar.is_valid:
+        return None
+    t = scalar.type
+    if isinstance(t, pa.ExtensionType):
+        if str(t) == "extension<arrow.uuid>":
+            return str(scalar.as_py())
+        return convert(scalar.value)
+    if pa.types.is_struct(t):
+        return {t.field(i).name: convert(scalar[i]) for i in range(t.num_fields)}
+    if pa.types.is_map(t):
+        return [[convert(entry[0]), convert(entry[1])] for entry in scalar.values]
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_fixed_size_list(t) or pa.types.is_list_view(t):
+        return [convert(item) for item in scalar.values]
+    if pa.types.is_timestamp(t):
+        ticks = scalar.value
+        per = UNIT_PER_SECOND[t.unit]
+        seconds, fraction = divmod(ticks, per)
+        moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)
+        digits = UNIT_DIGITS.get(t.unit, 0)
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S") + (f".{fraction:0{digits}d}" if digits else "")
+        if t.unit != "ns":  # cross-check the arithmetic against pyarrow's own conversion
+            native = scalar.as_py()
+            assert native.replace(tzinfo=None) == moment + datetime.timedelta(microseconds=fraction * 1000000 // per), (native, text)
+        return text + ("Z" if t.tz is not None else "")
+    if pa.types.is_time(t):
+        ticks = scalar.value
+        per = UNIT_PER_SECOND[t.unit]
+        seconds, fraction = divmod(ticks, per)
+        digits = UNIT_DIGITS[t.unit]
+        return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}.{fraction:0{digits}d}"
+    value = scalar.as_py()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return value
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def json_line(obj):
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def reference_lines(path):
+    table = pq.read_table(path)
+    lines = []
+    for batch in table.to_batches():
+        for i in range(batch.num_rows):
+            row = {name: convert(batch.column(j)[i]) for j, name in enumerate(batch.schema.names)}
+            lines.append(json_line(row))
+    return lines
+
+
+# ---------------------------------------------------------------- fixture tables
+
+def scalar_table(n=300, seed=1):
+    rng = random.Random(seed)
+
+    def maybe(v, p=0.15):
+        return None if rng.random() < p else v
+
+    strings = ["", "a", "héllo wörld", "日本語 🎉", "tab\there\nnewline \"quoted\" \\ back", "\u2028\u0001ctrl", "x" * 300]
+    binaries = [b"", b"\x00\xff\xfe binary", "text as bytes".encode(), bytes(range(256))[:40]]
+    floats = [0.0, -0.0, 1.5, -2.25, 1e-7, 1e22, 3.141592653589793, float("nan"), float("inf"), float("-inf")]
+    epoch_s = 1_600_000_000
+    cols = {
+        "b": pa.array([maybe(rng.random() < 0.5) for _ in range(n)], pa.bool_()),
+        "i8": pa.array([maybe(rng.randint(-128, 127)) for _ in range(n)], pa.int8()),
+        "i16": pa.array([maybe(rng.randint(-32768, 32767)) for _ in range(n)], pa.int16()),
+        "i32": pa.array([maybe(rng.randint(-2**31, 2**31 - 1)) for _ in range(n)], pa.int32()),
+        "i64": pa.array([maybe(rng.randint(-2**63, 2**63 - 1)) for _ in range(n)], pa.int64()),
+        "u8": pa.array([maybe(rng.randint(0, 255)) for _ in range(n)], pa.uint8()),
+        "u16": pa.array([maybe(rng.randint(0, 65535)) for _ in range(n)], pa.uint16()),
+        "u32": pa.array([maybe(rng.randint(0, 2**32 - 1)) for _ in range(n)], pa.uint32()),
+        "u64": pa.array([maybe(rng.randint(0, 2**64 - 1)) for _ in range(n)], pa.uint64()),
+        "f16": pa.array([maybe(rng.choice([0.5, -2.0, 65504.0, 6.1e-5, 1.0 / 3])) for _ in range(n)], pa.float16()),
+        "f32": pa.array([maybe(rng.choice(floats + [rng.uniform(-1e6, 1e6)])) for _ in range(n)], pa.float32()),
+        "f64": pa.array([maybe(rng.choice(floats + [rng.uniform(-1e6, 1e6)])) for _ in range(n)], pa.float64()),
+        "s": pa.array([maybe(rng.choice(strings) + str(rng.randint(0, 20))) for _ in range(n)], pa.string()),
+        "ls": pa.array([maybe(rng.choice(strings)) for _ in range(n)], pa.large_string()),
+        "bin": pa.array([maybe(rng.choice(binaries)) for _ in range(n)], pa.binary()),
+        "fsb": pa.array([maybe(bytes(rng.randrange(256) for _ in range(5))) for _ in range(n)], pa.binary(5)),
+        "dec9": pa.array([maybe(decimal.Decimal(rng.randint(-10**9 + 1, 10**9 - 1)).scaleb(-2)) for _ in range(n)], pa.decimal128(9, 2)),
+        "dec18": pa.array([maybe(decimal.Decimal(rng.randint(-10**18 + 1, 10**18 - 1)).scaleb(-6)) for _ in range(n)], pa.decimal128(18, 6)),
+        "dec38": pa.array([maybe(decimal.Decimal(rng.randint(-10**38 + 1, 10**38 - 1)).scaleb(-10)) for _ in range(n)], pa.decimal128(38, 10)),
+        "dec0": pa.array([maybe(decimal.Decimal(rng.randint(-999, 999))) for _ in range(n)], pa.decimal128(5, 0)),
+        "dec60": pa.array([maybe(decimal.Decimal(rng.randint(-10**60 + 1, 10**60 - 1)).scaleb(-20)) for _ in range(n)], pa.decimal256(60, 20)),
+        "date": pa.array([maybe(datetime.date(1, 1, 1) + datetime.timedelta(days=rng.randint(0, 3_652_058))) for _ in range(n)], pa.date32()),
+        "ts_ms": pa.array([maybe(rng.randint(-epoch_s, epoch_s) * 1000 + rng.randint(0, 999)) for _ in range(n)], pa.timestamp("ms")),
+        "ts_us_utc": pa.array([maybe(rng.randint(-epoch_s, epoch_s) * 10**6 + rng.randint(0, 10**6 - 1)) for _ in range(n)], pa.timestamp("us", tz="UTC")),
+        "ts_ns": pa.array([maybe(rng.randint(-epoch_s, epoch_s) * 10**9 + rng.randint(0, 10**9 - 1)) for _ in range(n)], pa.timestamp("ns")),
+        "ts_ns_utc": pa.array([maybe(rng.randint(0, epoch_s) * 10**9 + rng.randint(0, 10**9 - 1)) for _ in range(n)], pa.timestamp("ns", tz="UTC")),
+        "t_ms": pa.array([maybe(rng.randint(0, 86_399_999)) for _ in range(n)], pa.time32("ms")),
+        "t_us": pa.array([maybe(rng.randint(0, 86_399_999_999)) for _ in range(n)], pa.time64("us")),
+        "t_ns": pa.array([maybe(rng.randint(0, 86_399_999_999_999)) for _ in range(n)], pa.time64("ns")),
+        "uuid": pa.array([maybe(bytes(rng.randrange(256) for _ in range(16))) for _ in range(n)], pa.uuid()),
+        "nothing": pa.nulls(n),
+        "req_i32": pa.array([rng.randint(-1000, 1000) for _ in range(n)], pa.int32()),
+        "req_s": pa.array([rng.choice(strings) for _ in range(n)], pa.string()),
+    }
+    fields = [pa.field(k, v.type, nullable=not k.startswith("req_")) for k, v in cols.items()]
+    return pa.Table.from_arrays(list(cols.values()), schema=pa.schema(fields))
+
+
+def nested_table(n=300, seed=2):
+    rng = random.Random(seed)
+
+    def maybe(v, p=0.15):
+        return None if rng.random() < p else v
+
+    def ints(maxlen=4):
+        return [maybe(rng.randint(-50, 50), 0.2) for _ in range(rng.randint(0, maxlen))]
+
+    def message():
+        return maybe({"content": maybe(rng.choice(["hi", "", "¿qué?", "long " * 20, "😀"])), "role": maybe(rng.choice(["user", "assistant"]))}, 0.1)
+
+    msg_type = pa.struct([("content", pa.string()), ("role", pa.string())])
+    cols = {
+        "list_int": pa.array([maybe(ints()) for _ in range(n)], pa.list_(pa.int32())),
+        "list_req": pa.array([maybe([rng.randint(0, 9) for _ in range(rng.randint(0, 3))]) for _ in range(n)],
+                             pa.list_(pa.field("element", pa.int64(), nullable=False))),
+        "list_list_str": pa.array([maybe([maybe([maybe(rng.choice(["a", "bb", ""]), 0.2) for _ in range(rng.randint(0, 3))], 0.2)
+                                          for _ in range(rng.randint(0, 3))]) for _ in range(n)], pa.list_(pa.list_(pa.string()))),
+        "messages": pa.array([maybe([message() for _ in range(rng.randint(0, 4))]) for _ in range(n)], pa.list_(msg_type)),
+        "struct": pa.array([maybe({"x": maybe(rng.randint(0, 100)), "tags": maybe(ints(3)), "inner": maybe({"y": maybe(rng.random()), "z": maybe("z")})})
+                            for _ in range(n)],
+                           pa.struct([("x", pa.int16()), ("tags", pa.list_(pa.int32())), ("inner", pa.struct([("y", pa.float64()), ("z", pa.string())]))])),
+        "map_si": pa.array([maybe([(f"k{j}", maybe(rng.randint(0, 9))) for j in range(rng.randint(0, 3))]) for _ in range(n)],
+                           pa.map_(pa.string(), pa.int32())),
+        "map_struct": pa.array([maybe([(rng.randint(0, 99), maybe({"a": maybe([1.5, None]), "b": maybe(True)})) for _ in range(rng.randint(0, 2))])
+                                for _ in range(n)],
+                               pa.map_(pa.int64(), pa.struct([("a", pa.list_(pa.float64())), ("b", pa.bool_())]))),
+        "large_list": pa.array([maybe(ints(2)) for _ in range(n)], pa.large_list(pa.int16())),
+        "fixed_list": pa.array([maybe([rng.random(), maybe(rng.random())]) for _ in range(n)], pa.list_(pa.float32(), 2)),
+        "deep": pa.array([maybe([maybe([maybe([maybe({"v": maybe(ints(2))})]) for _ in range(rng.randint(0, 2))])])
+                          for _ in range(n)], pa.list_(pa.list_(pa.list_(pa.struct([("v", pa.list_(pa.int8()))]))))),
+        "req_struct": pa.array([{"id": i, "name": maybe(f"n{i}")} for i in range(n)],
+                               pa.struct([pa.field("id", pa.int32(), nullable=False), ("name", pa.string())])),
+    }
+    fields = [pa.field(k, v.type, nullable=not k.startswith("req_")) for k, v in cols.items()]
+    return pa.Table.from_arrays(list(cols.values()), schema=pa.schema(fields))
+
+
+def encoding_table(n=1200, seed=3):
+    rng = random.Random(seed)
+
+    def maybe(v, p=0.1):
+        return None if rng.random() < p else v
+
+    base = rng.randint(-10**6, 10**6)
+    words = ["prefix_shared_alpha", "prefix_shared_beta", "prefix_other", "zeta", "", "ünïcödé"]
+    cols = {
+        "i32_sorted": pa.array([maybe(base + i * 3 + rng.randint(0, 2)) for i in range(n)], pa.int32()),
+        "i32_wild": pa.array([maybe(rng.randint(-2**31, 2**31 - 1)) for _ in range(n)], pa.int32()),
+        "i64_wild": pa.array([maybe(rng.randint(-2**63, 2**63 - 1)) for _ in range(n)], pa.int64()),
+        "i64_small": pa.array([maybe(rng.randint(0, 5)) for _ in range(n)], pa.int64()),
+        "str_prefix": pa.array([maybe(rng.choice(words) + str(i // 7)) for i in range(n)], pa.string()),
+        "bin": pa.array([maybe(bytes(rng.randrange(256) for _ in range(rng.randint(0, 12)))) for _ in range(n)], pa.binary()),
+        "f32": pa.array([maybe(rng.uniform(-100, 100)) for _ in range(n)], pa.float32()),
+        "f64": pa.array([maybe(rng.choice([rng.gauss(0, 1e3), float("nan")])) for _ in range(n)], pa.float64()),
+        "f16": pa.array([maybe(rng.choice([0.5, 1.25, -3.0])) for _ in range(n)], pa.float16()),
+        "fsb": pa.array([maybe(bytes([65 + i % 26] * 3 + [rng.randrange(256)])) for i in range(n)], pa.binary(4)),
+        "flag": pa.array([maybe(rng.random() < 0.3) for _ in range(n)], pa.bool_()),
+    }
+    return pa.table(cols)
+
+
+ENCODING_VARIANTS = {
+    # name: (columns, column_encoding)
+    "delta_binary_packed": (["i32_sorted", "i32_wild", "i64_wild", "i64_small"], "DELTA_BINARY_PACKED"),
+    "delta_length_byte_array": (["str_prefix", "bin"], "DELTA_LENGTH_BYTE_ARRAY"),
+    "delta_byte_array": (["str_prefix", "bin", "fsb"], "DELTA_BYTE_ARRAY"),
+    "byte_stream_split": (["f32", "f64", "f16", "fsb", "i32_wild", "i64_wild"], "BYTE_STREAM_SPLIT"),
+    "plain": (["i32_wild", "i64_wild", "str_prefix", "bin", "f32", "f64", "f16", "fsb", "flag"], "PLAIN"),
+    "rle_boolean": (["flag"], "RLE"),
+}
+
+
+MANIFEST = {}
+
+
+def write(table, name, **kwargs):
+    """Writes NAME.parquet and its reference rows; files with identical rows share one
+    reference file, named by its content hash, listed in manifest.json."""
+    path = os.path.join(OUT, name + ".parquet")
+    pq.write_table(table, path, **kwargs)
+    text = "".join(line + "\n" for line in reference_lines(path))
+    reference = "rows-" + hashlib.sha256(text.encode()).hexdigest()[:16] + ".jsonl"
+    with open(os.path.join(OUT, reference), "w", encoding="utf-8") as f:
+        f.write(text)
+    MANIFEST[name + ".parquet"] = reference
+    meta = pq.ParquetFile(path).metadata
+    encodings = sorted({e for g in range(meta.num_row_groups) for c in range(meta.num_columns)
+                        for e in meta.row_group(g).column(c).encodings})
+    codecs = sorted({meta.row_group(g).column(c).compression for g in range(meta.num_row_groups) for c in range(meta.num_columns)})
+    print(f"{name}: {meta.num_rows} rows, {meta.num_row_groups} row groups, {os.path.getsize(path)} bytes, {codecs}, {encodings}")
+
+
+def make_fixtures():
+    os.makedirs(OUT, exist_ok=True)
+    for old in os.listdir(OUT):
+        if old.endswith((".parquet", ".jsonl")) or old == "manifest.json":
+            os.remove(os.path.join(OUT, old))
+    scalars = scalar_table()
+    nested = nested_table()
+    # Every type, both page versions, plain and dictionary, several pages and row groups.
+    write(scalars, "types_plain_v1", use_dictionary=False, compression="none", data_page_version="1.0",
+          row_group_size=128, data_page_size=1024, store_schema=False)
+    write(scalars, "types_dict_v2", use_dictionary=True, compression="snappy", data_page_version="2.0",
+          row_group_size=1000, data_page_size=2048, store_schema=False)
+    write(scalars, "types_int96_decimal_ints", use_deprecated_int96_timestamps=True, store_decimal_as_integer=True,
+          compression="zstd", store_schema=False)
+    # Nesting, with both list child names.
+    write(nested, "nested_v1_element", compression="snappy", data_page_version="1.0", row_group_size=100,
+          data_page_size=512, use_compliant_nested_type=True)
+    write(nested, "nested_v2_item", compression="gzip", data_page_version="2.0", use_dictionary=False,
+          data_page_size=700, use_compliant_nested_type=False)
+    # Every codec over nested text.
+    for codec in ["none", "snappy", "gzip", "brotli", "lz4", "zstd"]:
+        write(nested, f"codec_{codec}", compression=codec, row_group_size=150, data_page_size=4096)
+    # Every value encoding, both page versions.
+    table = encoding_table()
+    for name, (columns, encoding) in ENCODING_VARIANTS.items():
+        for version in ["1.0", "2.0"]:
+            write(table.select(columns), f"encoding_{name}_v{version[0]}", use_dictionary=False,
+                  column_encoding={c: encoding for c in columns}, data_page_version=version,
+                  compression="snappy" if version == "2.0" else "none", data_page_size=1500, row_group_size=500)
+    write(table, "encoding_dictionary_v1", use_dictionary=True, compression="zstd", data_page_size=1000, row_group_size=500)
+    # Edge shapes: no rows; a chunk whose dictionary overflowed into plain pages.
+    write(scalars.slice(0, 0), "empty", compression="snappy")
+    many = pa.table({"s": pa.array([f"value-{i}-" + "x" * (i % 7) for i in range(3000)])})
+    write(many, "dictionary_fallback", dictionary_pagesize_limit=2048, data_page_size=1024, compression="snappy")
+    with open(os.path.join(OUT, "manifest.json"), "w") as f:
+        json.dump(MANIFEST, f, indent=1, sort_keys=True)
+        f.write("\n")
+
+
+# ---------------------------------------------------------------- real files and the bench file
+
+REAL_FILES = [
+    "ultrafeedback_binarized/train_prefs-00000-of-00001.parquet",
+    "ultrafeedback_binarized/test_prefs-00000-of-00001.parquet",
+    "ultrachat/no_robots_test_sft.parquet",
+]
+
+
+def make_real_digests():
+    data = os.path.join(os.path.dirname(ROOT), "shared", "data")
+    digests = []
+    for rel in REAL_FILES:
+        lines = reference_lines(os.path.join(data, rel))
+        first = json.loads(lines[0])
+        spot = {key: first[key] for key in first if isinstance(first[key], (str, int, float)) and len(str(first[key])) < 120}
+        digests.append({
+            "file": rel,
+            "rows": len(lines),
+            "sha256": hashlib.sha256("".join(line + "\n" for line in lines).encode()).hexdigest(),
+            "row_crc32": " ".join(format(zlib.crc32(line.encode()), "08x") for line in lines),
+            "first_row_fields": spot,
+        })
+        print(f"{rel}: {len(lines)} rows")
+    with open(os.path.join(OUT, "real-digests.json"), "w") as f:
+        json.dump(digests, f, indent=1)
+        f.write("\n")
+
+
+def make_bench_file(path, rows):
+    """An ultrafeedback_binarized-shaped file written like the Hub's: snappy, dictionary,
+    data page v1, 1,000-row groups. Text is synthetic (no third-party data)."""
+    rng = random.Random(7)
+    vocab = [w for w in "the of and to in is that for it as with was on be by this are or from at an which have not can "
+             "model answer question data python function return value example code list use first time result string "
+             "number user assistant please explain step because however therefore résumé naïve 日本 😀".split()]
+
+    def text(lo, hi):
+        words = rng.choices(vocab, k=rng.randint(lo, hi))
+        return " ".join(words).capitalize() + "."
+
+    prompts, ids, chosen, rejected, messages, sc, sr = [], [], [], [], [], [], []
+    for i in range(rows):
+        p = text(10, 80)
+        a, b = text(60, 400), text(60, 400)
+        prompts.append(p)
+        ids.append(hashlib.sha256(p.encode()).hexdigest())
+        ch = [{"content": p, "role": "user"}, {"content": a, "role": "assistant"}]
+        chosen.append(ch)
+        rejected.append([{"content": p, "role": "user"}, {"content": b, "role": "assistant"}])
+        messages.append(ch)
+        s1 = rng.choice([1.0, 2.0, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0, 7.0, 7.5, 8.0, 9.0, 10.0])
+        sc.append(s1)
+        sr.append(rng.choice([x for x in [1.0, 2.0, 3.0, 4.0, 5.0, 6.0] if x <= s1] or [s1]))
+    msg = pa.list_(pa.struct([("content", pa.string()), ("role", pa.string())]))
+    table = pa.table({"prompt": prompts, "prompt_id": ids, "chosen": pa.array(chosen, msg), "rejected": pa.array(rejected, msg),
+                      "messages": pa.array(messages, msg), "score_chosen": sc, "score_rejected": sr})
+    pq.write_table(table, path, row_group_size=1000, compression="snappy", use_dictionary=True, data_page_version="1.0")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--real", action="store_true")
+    parser.add_argument("--bench-file")
+    parser.add_argument("--rows", type=int, default=60000)
+    parser.add_argument("--jsonl")
+    args = parser.parse_args()
+    if args.jsonl:
+        for line in reference_lines(args.jsonl):
+            sys.stdout.write(line + "\n")
+    elif args.bench_file:
+        make_bench_file(args.bench_file, args.rows)
+    elif args.real:
+        make_real_digests()
+    else:
+        make_fixtures()
+
+
+if __name__ == "__main__":
+    main()
