@@ -5,7 +5,7 @@ import Store
 /// current split, in one transaction.
 public enum PairBuilder {
     public static func run(_ catalog: Catalog, settings: PairSettings, progress: PairsProgressHandler? = nil) throws -> PairReport {
-        try catalog.db.write { db in
+        try catalog.bulkTransaction { db in
             try requireSplit(db)
             var report = PairReport(settings: settings)
             report.previousSettings = try SettingsRow.read(db, key: "pairs").flatMap(PairSettings.init(json:))

@@ -7,7 +7,7 @@ public enum Splitter {
     /// Rewrites the `splits` table and the 'split' settings in one transaction. When records
     /// change side, the pairs built on the old split are deleted (they would mix splits).
     public static func run(_ catalog: Catalog, settings: SplitSettings, progress: PairsProgressHandler? = nil) throws -> SplitReport {
-        try catalog.db.write { db in
+        try catalog.bulkTransaction { db in
             let previous = try SettingsRow.read(db, key: "split").flatMap(SplitSettings.init(json:))
             let records = try RecordPrompts.load(db, progress: progress)
             guard !records.ids.isEmpty else {
