@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Store", dependencies: ["JSON", "CZstd", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["JSON", "Store", "CZstd", "CZlib"]),
-        .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [

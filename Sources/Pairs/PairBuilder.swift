@@ -114,19 +114,26 @@ public enum PairBuilder {
     static func write(_ db: Database, _ built: BuiltPairs, input: PairInput, settings: PairSettings,
                       progress: PairsProgressHandler?) throws {
         try db.execute(sql: "DELETE FROM pairs")
-        let insert = try db.makeStatement(sql: """
+        let insert = try RowInserter(db, sql: """
             INSERT INTO pairs (record_id, chosen_id, rejected_id, strategy, score_gap, stage, curriculum_rank, split)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let order = built.record.indices.sorted {
             (input.recordSplits[Int(built.record[$0])], built.rank[$0]) < (input.recordSplits[Int(built.record[$1])], built.rank[$1])
         }
+        insert.bind(4, settings.strategy.rawValue)
         let ticker = ProgressTicker(phase: "writing pairs", total: order.count, handler: progress)
+        var boundSplit: SplitName?
         for (n, i) in order.enumerated() {
-            try insert.execute(arguments: [
-                input.recordIds[Int(built.record[i])], built.chosen[i], built.rejected[i], settings.strategy.rawValue,
-                built.gap[i], built.stage[i], built.rank[i], input.recordSplits[Int(built.record[i])].rawValue,
-            ])
+            let split = input.recordSplits[Int(built.record[i])]
+            if split != boundSplit { insert.bind(8, split.rawValue); boundSplit = split }
+            insert.bind(1, input.recordIds[Int(built.record[i])])
+            insert.bind(2, built.chosen[i])
+            insert.bind(3, built.rejected[i])
+            insert.bind(5, built.gap[i])
+            insert.bind(6, built.stage[i])
+            insert.bind(7, built.rank[i])
+            try insert.insert()
             ticker.tick(n + 1)
         }
     }

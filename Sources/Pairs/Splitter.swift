@@ -89,10 +89,13 @@ public enum Splitter {
 
     static func write(_ db: Database, records: RecordPrompts, sides: [SplitName], progress: PairsProgressHandler?) throws {
         try db.execute(sql: "DELETE FROM splits")
-        let insert = try db.makeStatement(sql: "INSERT INTO splits (record_id, split) VALUES (?, ?)")
+        let insert = try RowInserter(db, sql: "INSERT INTO splits (record_id, split) VALUES (?, ?)")
         let ticker = ProgressTicker(phase: "writing split", total: records.ids.count, handler: progress)
+        var boundSide: SplitName?
         for (i, id) in records.ids.enumerated() {
-            try insert.execute(arguments: [id, sides[i].rawValue])
+            if sides[i] != boundSide { insert.bind(2, sides[i].rawValue); boundSide = sides[i] }
+            insert.bind(1, id)
+            try insert.insert()
             ticker.tick(i + 1)
         }
     }
