@@ -5,7 +5,7 @@ import Store
 /// current split, in one transaction.
 public enum PairBuilder {
     public static func run(_ catalog: Catalog, settings: PairSettings, progress: PairsProgressHandler? = nil) throws -> PairReport {
-        try catalog.db.write { db in
+        try catalog.bulkTransaction { db in
             try requireSplit(db)
             var report = PairReport(settings: settings)
             report.previousSettings = try SettingsRow.read(db, key: "pairs").flatMap(PairSettings.init(json:))
@@ -34,7 +34,7 @@ public enum PairBuilder {
 
     /// The pairs in record order, before the curriculum places them.
     struct BuiltPairs {
-        var record: [Int32] = []
+        var record: [Int] = []
         var chosen: [Int64] = []
         var rejected: [Int64] = []
         var gap: [Double?] = []
@@ -61,7 +61,7 @@ public enum PairBuilder {
                         return try sameText(db, input.completionIds[range.lowerBound + a], input.completionIds[range.lowerBound + b])
                     },
                     emit: { p in
-                        out.record.append(Int32(r))
+                        out.record.append(r)
                         out.chosen.append(input.completionIds[range.lowerBound + p.chosen])
                         out.rejected.append(input.completionIds[range.lowerBound + p.rejected])
                         out.gap.append(p.gap)
@@ -87,7 +87,7 @@ public enum PairBuilder {
         built.stage = [Int](repeating: 0, count: built.record.count)
         built.rank = [Int](repeating: 0, count: built.record.count)
         for split in SplitName.allCases {
-            let members = built.record.indices.filter { input.recordSplits[Int(built.record[$0])] == split }
+            let members = built.record.indices.filter { input.recordSplits[built.record[$0]] == split }
             let placement = CurriculumOrder.place(
                 gaps: members.map { built.gap[$0] }, tieKeys: members.map { built.tieKey[$0] }, curriculum: settings.curriculum)
             var byStage: [Int: PairReport.StageSummary] = [:]
@@ -114,19 +114,26 @@ public enum PairBuilder {
     static func write(_ db: Database, _ built: BuiltPairs, input: PairInput, settings: PairSettings,
                       progress: PairsProgressHandler?) throws {
         try db.execute(sql: "DELETE FROM pairs")
-        let insert = try db.makeStatement(sql: """
+        let insert = try RowInserter(db, sql: """
             INSERT INTO pairs (record_id, chosen_id, rejected_id, strategy, score_gap, stage, curriculum_rank, split)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let order = built.record.indices.sorted {
-            (input.recordSplits[Int(built.record[$0])], built.rank[$0]) < (input.recordSplits[Int(built.record[$1])], built.rank[$1])
+            (input.recordSplits[built.record[$0]], built.rank[$0]) < (input.recordSplits[built.record[$1]], built.rank[$1])
         }
+        insert.bind(4, settings.strategy.rawValue)
         let ticker = ProgressTicker(phase: "writing pairs", total: order.count, handler: progress)
+        var boundSplit: SplitName?
         for (n, i) in order.enumerated() {
-            try insert.execute(arguments: [
-                input.recordIds[Int(built.record[i])], built.chosen[i], built.rejected[i], settings.strategy.rawValue,
-                built.gap[i], built.stage[i], built.rank[i], input.recordSplits[Int(built.record[i])].rawValue,
-            ])
+            let split = input.recordSplits[built.record[i]]
+            if split != boundSplit { insert.bind(8, split.rawValue); boundSplit = split }
+            insert.bind(1, input.recordIds[built.record[i]])
+            insert.bind(2, built.chosen[i])
+            insert.bind(3, built.rejected[i])
+            insert.bind(5, built.gap[i])
+            insert.bind(6, built.stage[i])
+            insert.bind(7, built.rank[i])
+            try insert.insert()
             ticker.tick(n + 1)
         }
     }

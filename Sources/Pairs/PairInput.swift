@@ -27,19 +27,19 @@ struct PairInput {
             input.recordKeys.append(key)
             input.recordSplits.append((row[2] as String) == "test" ? .test : .train)
         }
-        let total = try Int.fetchOne(db, sql: """
-            SELECT count(*) FROM completions c JOIN records r ON r.id = c.record_id WHERE r.kind = 'preference'
-            """) ?? 0
+        // All completions in record order (the UNIQUE (record_id, idx) index gives that order
+        // without a sort); those of conversation records are skipped by the merge below.
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM completions") ?? 0
         input.completionIds.reserveCapacity(total)
         input.facts.reserveCapacity(total)
         let ticker = ProgressTicker(phase: "reading completions", total: total, handler: progress)
-        let completions = try Row.fetchCursor(db, sql: """
-            SELECT c.record_id, c.id, c.score, c.label, c.text FROM completions c JOIN records r ON r.id = c.record_id
-            WHERE r.kind = 'preference' ORDER BY c.record_id, c.idx
-            """)
+        let completions = try Row.fetchCursor(db, sql: "SELECT record_id, id, score, label, text FROM completions ORDER BY record_id, idx")
+        var seen = 0
         var r = 0  // the record the current completions belong to
         while let row = try completions.next() {
             let recordId: Int64 = row[0]
+            seen += 1
+            ticker.tick(seen)
             while r < input.recordIds.count, input.recordIds[r] < recordId {
                 r += 1
                 input.completionStart.append(input.completionIds.count)
@@ -55,7 +55,6 @@ struct PairInput {
             }
             input.completionIds.append(row[1])
             input.facts.append(CompletionFacts(score: row[2], label: label, text: text))
-            ticker.tick(input.completionIds.count)
         }
         while input.completionStart.count < input.recordIds.count + 1 {
             input.completionStart.append(input.completionIds.count)

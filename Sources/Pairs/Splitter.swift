@@ -7,7 +7,7 @@ public enum Splitter {
     /// Rewrites the `splits` table and the 'split' settings in one transaction. When records
     /// change side, the pairs built on the old split are deleted (they would mix splits).
     public static func run(_ catalog: Catalog, settings: SplitSettings, progress: PairsProgressHandler? = nil) throws -> SplitReport {
-        try catalog.db.write { db in
+        try catalog.bulkTransaction { db in
             let previous = try SettingsRow.read(db, key: "split").flatMap(SplitSettings.init(json:))
             let records = try RecordPrompts.load(db, progress: progress)
             guard !records.ids.isEmpty else {
@@ -89,10 +89,13 @@ public enum Splitter {
 
     static func write(_ db: Database, records: RecordPrompts, sides: [SplitName], progress: PairsProgressHandler?) throws {
         try db.execute(sql: "DELETE FROM splits")
-        let insert = try db.makeStatement(sql: "INSERT INTO splits (record_id, split) VALUES (?, ?)")
+        let insert = try RowInserter(db, sql: "INSERT INTO splits (record_id, split) VALUES (?, ?)")
         let ticker = ProgressTicker(phase: "writing split", total: records.ids.count, handler: progress)
+        var boundSide: SplitName?
         for (i, id) in records.ids.enumerated() {
-            try insert.execute(arguments: [id, sides[i].rawValue])
+            if sides[i] != boundSide { insert.bind(2, sides[i].rawValue); boundSide = sides[i] }
+            insert.bind(1, id)
+            try insert.insert()
             ticker.tick(i + 1)
         }
     }

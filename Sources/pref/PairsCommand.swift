@@ -16,23 +16,20 @@ struct PairsCommand: ParsableCommand {
             (N gap-quantile stages, easiest first). Pairs inherit their record's split; run `pref split` first.
             """)
 
-    // Until the shared WorkspaceOptions lands: same name and default as every other verb.
-    @Option(help: "The workspace directory.") var workspace = "./pref-workspace"
+    @OptionGroup var common: WorkspaceOptions
     @Option(help: "binarized | best-vs-random | best-vs-worst | best-vs-rest | all-pairs") var strategy: String
     @Option(help: "Smallest score gap that makes a pair (default: any gap above 0).") var minGap: Double?
     @Option(help: "none | gap | stages:N") var curriculum = "none"
     @Option(help: "Seed for best-vs-random and the order of equally difficult pairs.") var seed = 42
-    @Flag(help: "Print the summary as JSON.") var json = false
-    @Flag(help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
         _ = try settings()
     }
 
     func run() throws {
-        let catalog = try Catalog(workspace: URL(fileURLWithPath: workspace))
-        let report = try PairBuilder.run(catalog, settings: settings(), progress: ProgressDisplay.stderrHandler(quiet: quiet))
-        print(json ? JSONWriter.string(report.json) : report.text)
+        let catalog = try common.openCatalog()
+        let report = try PairBuilder.run(catalog, settings: settings(), progress: ProgressDisplay.stderrHandler(quiet: common.quiet))
+        print(common.json ? JSONWriter.string(report.json) : report.text)
     }
 
     private func settings() throws -> PairSettings {

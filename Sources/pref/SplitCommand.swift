@@ -16,14 +16,11 @@ struct SplitCommand: ParsableCommand {
             on records that changed side are deleted.
             """)
 
-    // Until the shared WorkspaceOptions lands: same name and default as every other verb.
-    @Option(help: "The workspace directory.") var workspace = "./pref-workspace"
+    @OptionGroup var common: WorkspaceOptions
     @Option(name: .customLong("test"), help: "Fraction of records to put in test, between 0 and 1.") var testFraction: Double
     @Option(help: "Seed of the prompt hash.") var seed = 42
     @Flag(inversion: .prefixedNo, help: "Keep the split names that sources carry; divide only the unsplit sources.")
     var respectSourceSplits = true
-    @Flag(help: "Print the summary as JSON.") var json = false
-    @Flag(help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
         guard testFraction.isFinite, (0...1).contains(testFraction) else {
@@ -32,9 +29,9 @@ struct SplitCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalog = try Catalog(workspace: URL(fileURLWithPath: workspace))
+        let catalog = try common.openCatalog()
         let settings = try SplitSettings(testFraction: testFraction, seed: seed, respectSourceSplits: respectSourceSplits)
-        let report = try Splitter.run(catalog, settings: settings, progress: ProgressDisplay.stderrHandler(quiet: quiet))
-        print(json ? JSONWriter.string(report.json) : report.text)
+        let report = try Splitter.run(catalog, settings: settings, progress: ProgressDisplay.stderrHandler(quiet: common.quiet))
+        print(common.json ? JSONWriter.string(report.json) : report.text)
     }
 }

@@ -23,13 +23,6 @@ final class CatalogFixture {
         let name = path ?? "source-\(sources).jsonl"
         let file = SourceFile(path: name, sha256: SHA256.hex(of: "\(name)#\(sources)#\(UUID())"), format: "test",
                               sizeBytes: 0, sourceSplit: sourceSplit)
-        guard StoreHashing.works else {
-            let sourceId = try catalog.ingestTransaction(file) { writer in
-                try writer.finish(recordsRead: records.count)
-                return writer.sourceId
-            }
-            return try StoreHashing.insert(records, sourceId: sourceId, sourceSplit: sourceSplit, into: catalog)
-        }
         return try catalog.ingestTransaction(file) { writer in
             var kept = 0
             for (i, r) in records.enumerated() where try writer.add(r, position: i, sourceSplit: sourceSplit) { kept += 1 }

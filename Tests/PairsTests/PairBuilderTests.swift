@@ -63,6 +63,9 @@ import Testing
             #expect(report.candidates == 300 + 2)
         }
         #expect(report.candidates == report.pairs + report.skippedCandidates.total)
+        // The rebuild runs without foreign-key checks; every reference must still hold, and checks are back on.
+        #expect(try f.catalog.integrityProblems().isEmpty)
+        #expect(try f.catalog.db.read { try Int.fetchOne($0, sql: "PRAGMA foreign_keys") } == 1)
     }
 
     @Test func knownAnswersInTheCatalog() throws {
