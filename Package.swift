@@ -27,11 +27,12 @@ let package = Package(
         .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["JSON", "Store", "Parquet", "CZstd", "CZlib"]),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
+        .target(name: "Tokenizer", dependencies: ["JSON", "Store"]),
         .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "JSON", "Store", "Ingest", "Parquet", "Pairs",
+            "JSON", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -41,5 +42,6 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "JSON"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "CZlib", "CZstd", "CLZ4"]),
         .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Store", "JSON"]),
     ]
 )

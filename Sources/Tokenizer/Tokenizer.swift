@@ -1,0 +1,230 @@
+import Dispatch
+import Foundation
+import JSON
+
+/// Ids of the tokens that play a role the model depends on. A tokenizer.json does not say which
+/// token is BOS or EOS; they come from the model's tokenizer_config.json when there is one,
+/// else from the post-processor (its first added id is BOS, its last is EOS), else from the
+/// usual names (see `Tokenizer.inferSpecialTokens`).
+public struct SpecialTokenIds: Sendable, Equatable {
+    public var bos: UInt32?
+    public var eos: UInt32?
+    public var pad: UInt32?
+
+    public init(bos: UInt32? = nil, eos: UInt32? = nil, pad: UInt32? = nil) {
+        self.bos = bos
+        self.eos = eos
+        self.pad = pad
+    }
+}
+
+/// A byte-level BPE tokenizer that loads Hugging Face `tokenizer.json` files and produces the
+/// same ids as HF `tokenizers` (`encode(text, add_special_tokens=...)`), and decodes like it.
+///
+/// Immutable after loading; `encode` and `decode` may be called from any number of threads at
+/// once (each encode call borrows a private scratch with its word cache from a small pool).
+public final class Tokenizer: Sendable {
+    let model: BPEModel
+    let normalizer: Normalizer
+    let preTokenizer: PreTokenizer
+    let postProcessor: PostProcessor
+    let decoder: TokenDecoder
+    /// Added tokens that match on the raw text, and those that match after normalization.
+    let rawMatcher: AddedTokenMatcher
+    let normalizedMatcher: AddedTokenMatcher
+    public let addedTokens: [AddedToken]
+    /// id → token string as HF's `id_to_token` gives it (nil for ids that do not exist).
+    let tokens: [String?]
+    let tokenIds: [String: UInt32]
+    /// id → whether `decode(skipSpecialTokens: true)` drops it.
+    let skippedWhenDecoding: [Bool]
+    /// id → the bytes the decoder produces for it (byte-level decoders).
+    let decodeOffsets: [Int32]
+    let decodeBytes: [UInt8]
+    public let specialTokens: SpecialTokenIds
+    /// What `save` writes back.
+    let serialization: TokenizerSerialization
+    private let pool = ScratchPool()
+
+    init(model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
+         decoder: TokenDecoder, addedTokens: [AddedToken], tokens: [String?], specialTokens: SpecialTokenIds?,
+         serialization: TokenizerSerialization) {
+        self.model = model
+        self.normalizer = normalizer
+        self.preTokenizer = preTokenizer
+        self.postProcessor = postProcessor
+        self.decoder = decoder
+        self.addedTokens = addedTokens
+        self.serialization = serialization
+        rawMatcher = AddedTokenMatcher(tokens: addedTokens.filter { !$0.normalized }, normalizer: nil)
+        normalizedMatcher = AddedTokenMatcher(tokens: addedTokens.filter(\.normalized), normalizer: normalizer)
+
+        // Added tokens shadow model tokens with the same id; a normalized added token reads as
+        // its normalized form (HF's `simple_id_to_token`).
+        var tokens = tokens
+        let maxAdded = addedTokens.map { Int($0.id) }.max() ?? -1
+        if maxAdded >= tokens.count { tokens += [String?](repeating: nil, count: maxAdded + 1 - tokens.count) }
+        for token in addedTokens {
+            tokens[Int(token.id)] = token.normalized ? normalizer.apply(token.content) : token.content
+        }
+        self.tokens = tokens
+        var ids: [String: UInt32] = [:]
+        ids.reserveCapacity(tokens.count)
+        for (id, token) in tokens.enumerated() { if let token, ids[token] == nil { ids[token] = UInt32(id) } }
+        for token in addedTokens { ids[token.content] = token.id }
+        tokenIds = ids
+
+        let specialContents = Set(addedTokens.filter(\.special).map(\.content))
+        skippedWhenDecoding = tokens.map { $0.map { specialContents.contains($0) } ?? false }
+        var offsets: [Int32] = [0]
+        var bytes: [UInt8] = []
+        offsets.reserveCapacity(tokens.count + 1)
+        for token in tokens {
+            if let token { bytes += ByteLevel.decodeBytes(ofToken: token) }
+            offsets.append(Int32(bytes.count))
+        }
+        decodeOffsets = offsets
+        decodeBytes = bytes
+        self.specialTokens = specialTokens ?? Self.inferSpecialTokens(postProcessor: postProcessor,
+                                                                      addedTokens: addedTokens, ids: ids)
+    }
+
+    // MARK: - Vocabulary
+
+    /// Number of ids, counting added tokens: one more than the largest id (the embedding rows a
+    /// model needs).
+    public var vocabSize: Int { tokens.count }
+
+    public func tokenToId(_ token: String) -> UInt32? { tokenIds[token] }
+
+    public func idToToken(_ id: UInt32) -> String? {
+        Int(id) < tokens.count ? tokens[Int(id)] : nil
+    }
+
+    public func isSpecial(_ id: UInt32) -> Bool {
+        Int(id) < skippedWhenDecoding.count && skippedWhenDecoding[Int(id)]
+    }
+
+    // MARK: - Encode
+
+    /// The ids HF `tokenizers` gives for `encode(text, add_special_tokens: addSpecialTokens)`.
+    /// Never fails: every byte has a token in a byte-level vocabulary.
+    public func encode(_ text: String, addSpecialTokens: Bool = true) -> [UInt32] {
+        var text = text
+        var out: [UInt32] = []
+        out.reserveCapacity(text.utf8.count / 3 + 4)
+        if addSpecialTokens { out += postProcessor.prefix }
+        pool.withScratch { scratch in
+            text.withUTF8 { encodeRaw($0, into: &out, scratch: scratch) }
+        }
+        if addSpecialTokens { out += postProcessor.suffix }
+        return out
+    }
+
+    /// `encode` for many texts, spread over all cores. Results are in input order.
+    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true) -> [[UInt32]] {
+        var results = [[UInt32]](repeating: [], count: texts.count)
+        let chunk = max(1, min(256, texts.count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1))
+        let chunks = (texts.count + chunk - 1) / chunk
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = UnsafeSendableBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
+                    out.value[i] = encode(texts[i], addSpecialTokens: addSpecialTokens)
+                }
+            }
+        }
+        return results
+    }
+
+    /// Text → added tokens on the raw text → normalizer → added tokens on normalized text →
+    /// pre-tokenizer → BPE, as HF's `encode_single_sequence`.
+    private func encodeRaw(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
+        guard !rawMatcher.isEmpty else { return encodeText(text, into: &out, scratch: scratch) }
+        for split in rawMatcher.splits(text) {
+            if let token = split.token {
+                out.append(token.id)
+            } else {
+                encodeText(UnsafeBufferPointer(rebasing: text[split.range]), into: &out, scratch: scratch)
+            }
+        }
+    }
+
+    private func encodeText(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
+        guard !text.isEmpty else { return }
+        if normalizer.isIdentity {
+            encodeNormalized(text, into: &out, scratch: scratch)
+        } else {
+            let normalized = normalizer.apply(text)
+            normalized.withUnsafeBufferPointer { encodeNormalized($0, into: &out, scratch: scratch) }
+        }
+    }
+
+    private func encodeNormalized(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
+        guard !normalizedMatcher.isEmpty else { return encodeWords(text, into: &out, scratch: scratch) }
+        for split in normalizedMatcher.splits(text) {
+            if let token = split.token {
+                out.append(token.id)
+            } else {
+                encodeWords(UnsafeBufferPointer(rebasing: text[split.range]), into: &out, scratch: scratch)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func encodeWords(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
+        preTokenizer.run(text) { word in
+            model.encodeWord(word.baseAddress!, word.count, into: &out, scratch: scratch)
+        }
+    }
+
+    // MARK: - Decode
+
+    /// HF's `decode(ids, skip_special_tokens:)`: ids without a token are ignored; invalid UTF-8
+    /// (a multi-byte character cut between tokens) becomes U+FFFD.
+    public func decode(_ ids: [UInt32], skipSpecialTokens: Bool = false) -> String {
+        switch decoder {
+        case .byteLevel:
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(ids.count * 4)
+            for id in ids where Int(id) < tokens.count && tokens[Int(id)] != nil {
+                if skipSpecialTokens && skippedWhenDecoding[Int(id)] { continue }
+                bytes += decodeBytes[Int(decodeOffsets[Int(id)])..<Int(decodeOffsets[Int(id) + 1])]
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        case .joinWithSpaces:
+            var parts: [String] = []
+            for id in ids where Int(id) < tokens.count {
+                guard let token = tokens[Int(id)] else { continue }
+                if skipSpecialTokens && skippedWhenDecoding[Int(id)] { continue }
+                parts.append(token)
+            }
+            return parts.joined(separator: " ")
+        }
+    }
+
+    // MARK: - Special tokens
+
+    static let bosNames = ["<|begin_of_text|>", "<s>", "<bos>", "<|startoftext|>", "<|im_start|>"]
+    static let eosNames = ["<|end_of_text|>", "<|endoftext|>", "</s>", "<eos>", "<|im_end|>", "<|eot_id|>"]
+    static let padNames = ["<pad>", "<|pad|>", "[PAD]", "<|finetune_right_pad_id|>"]
+
+    /// BOS = the post-processor's first added id, EOS = its last appended id; otherwise the
+    /// first special token with a usual name.
+    static func inferSpecialTokens(postProcessor: PostProcessor, addedTokens: [AddedToken],
+                                   ids: [String: UInt32]) -> SpecialTokenIds {
+        let special = Set(addedTokens.filter(\.special).map(\.content))
+        func named(_ names: [String]) -> UInt32? {
+            names.first { special.contains($0) }.flatMap { ids[$0] }
+        }
+        return SpecialTokenIds(bos: postProcessor.prefix.first ?? named(bosNames),
+                               eos: postProcessor.suffix.last ?? named(eosNames),
+                               pad: named(padNames))
+    }
+}
+
+/// Lets a value cross into `concurrentPerform` where each iteration writes disjoint elements.
+struct UnsafeSendableBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}
