@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["JSON", "Store", "Parquet", "CZstd", "CZlib"]),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
-        .target(name: "Tokenizer", dependencies: ["JSON", "Store"]),
+        .target(name: "Tokenizer", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.

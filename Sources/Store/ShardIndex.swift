@@ -23,6 +23,12 @@ extension Catalog {
     public func writeShard(name: String, kind: ShardExample.Kind, split: String, examples: [ShardExample]) throws -> ShardFile.Written {
         try FileManager.default.createDirectory(at: layout.shards, withIntermediateDirectories: true)
         let written = try ShardFile.write(examples, to: layout.shards.appendingPathComponent(name))
+        try indexShard(name: name, kind: kind, split: split, written: written, examples: examples)
+        return written
+    }
+
+    /// Records a shard whose file `ShardFile.write` completed, with its examples, in one transaction.
+    public func indexShard(name: String, kind: ShardExample.Kind, split: String, written: ShardFile.Written, examples: [ShardExample]) throws {
         let tokens = examples.reduce(0) { $0 + $1.tokenCount }
         try db.write { db in
             try db.execute(sql: "DELETE FROM examples WHERE shard_id IN (SELECT id FROM shards WHERE name = ?)", arguments: [name])
@@ -43,7 +49,20 @@ extension Catalog {
                 ])
             }
         }
-        return written
+    }
+
+    /// A stored setting (JSON) by key: 'split', 'pairs', 'tokenize'.
+    public func setting(_ key: String) throws -> (json: String, updatedAt: String)? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT value_json, updated_at FROM settings WHERE key = ?", arguments: [key]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    public func setSetting(_ key: String, json: String) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)",
+                           arguments: [key, json, Self.timestamp()])
+        }
     }
 
     /// Removes every shard (files and index rows), e.g. before tokenizing with new settings.

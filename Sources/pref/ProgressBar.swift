@@ -2,7 +2,7 @@ import Foundation
 
 /// A one-line progress bar on stderr, redrawn at most 10 times a second; silent when
 /// stderr is not a terminal or with --quiet.
-final class ProgressBar {
+final class ProgressBar: @unchecked Sendable {  // drawn from one thread at a time
     private let enabled: Bool
     private let label: String
     private var lastDraw = Date.distantPast

@@ -1,0 +1,46 @@
+import JSON
+
+/// Everything that decides the bytes of the shards; stored under key 'tokenize' in the
+/// catalog, so a re-run with the same settings resumes and other settings start over.
+public struct TokenizeSettings: Sendable, Equatable {
+    public enum SFTSource: String, Sendable, CaseIterable {
+        /// Conversation records (UltraChat and other chats).
+        case conversations
+        /// The chosen side of the preference pairs.
+        case chosen
+    }
+
+    public enum LossOn: String, Sendable, CaseIterable {
+        /// Assistant turns only (TRL's assistant-only loss).
+        case assistant
+        /// Every token (the alignment-handbook SFT default).
+        case all
+    }
+
+    public var template: String
+    public var limits: PreferenceLimits
+    public var pack: Bool
+    public var sftSource: SFTSource
+    public var lossOn: LossOn
+    /// sha256 of the tokenizer.json used.
+    public var tokenizerSHA256: String = ""
+    /// The split and pair settings (and when they were made) the shards were built from.
+    public var upstream: String = ""
+
+    public init(template: String, limits: PreferenceLimits, pack: Bool = true, sftSource: SFTSource = .conversations, lossOn: LossOn = .assistant) {
+        self.template = template
+        self.limits = limits
+        self.pack = pack
+        self.sftSource = sftSource
+        self.lossOn = lossOn
+    }
+
+    public var json: JSONValue {
+        .object(JSONObject([
+            ("template", .string(template)), ("max_length", .int(Int64(limits.maxLength))),
+            ("max_prompt_length", .int(Int64(limits.maxPromptLength))), ("truncation", .string(limits.mode.rawValue)),
+            ("pack", .bool(pack)), ("sft_from", .string(sftSource.rawValue)), ("loss_on", .string(lossOn.rawValue)),
+            ("tokenizer_sha256", .string(tokenizerSHA256)), ("upstream", .string(upstream)),
+        ]))
+    }
+}
