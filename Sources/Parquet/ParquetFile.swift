@@ -90,7 +90,7 @@ public final class ParquetFile: Sendable {
             if let external = chunk.filePath {
                 throw ParquetError("column chunk stored in another file (\(external)) is not supported")
             }
-            let reader = ColumnChunkReader(leaf: leaf, chunk: chunk, limits: limits)
+            let reader = try ColumnChunkReader(leaf: leaf, chunk: chunk, limits: limits)
             // Writers give an empty chunk (a row group of no rows) offset 0: nothing to read.
             if chunk.numValues == 0 { return try reader.read(UnsafeRawBufferPointer(start: nil, count: 0), fileOffset: 0) }
             let (start, count) = try reader.byteRange(dataEnd: dataEnd)
