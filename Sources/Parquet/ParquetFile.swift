@@ -43,6 +43,11 @@ public final class ParquetFile: Sendable {
 
     public func rowCount(ofRowGroup index: Int) -> Int64 { rowGroups[index].numRows }
 
+    /// The file-wide index of the row group's first row (for provenance: "row 12345").
+    public func firstRowIndex(ofRowGroup index: Int) -> Int64 {
+        rowGroups.prefix(index).reduce(0) { $0 + $1.numRows }
+    }
+
     /// The value stored under `key` in the footer's key-value metadata.
     public func metadataValue(forKey key: String) -> String? {
         keyValueMetadata.first { $0.key == key }?.value
