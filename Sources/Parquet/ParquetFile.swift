@@ -104,6 +104,14 @@ public final class ParquetFile: Sendable {
         }
     }
 
+    /// Whether the file starts and ends with the Parquet magic (for format detection;
+    /// opening the file is what validates it).
+    public static func hasParquetMagic(path: String) -> Bool {
+        guard let source = try? FileSource(path: path), source.size >= 12,
+              let head = try? source.read(offset: 0, count: 4), let tail = try? source.read(offset: source.size - 4, count: 4) else { return false }
+        return head == magic && (tail == magic || tail == Array("PARE".utf8))
+    }
+
     // MARK: - Footer
 
     static let magic: [UInt8] = Array("PAR1".utf8)

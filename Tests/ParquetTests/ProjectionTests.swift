@@ -36,6 +36,12 @@ import Testing
         #expect(String(decoding: sink.bytes, as: UTF8.self).split(separator: "\n").map(String.init) == Array(expected.prefix(130)))
     }
 
+    @Test func magicDetection() throws {
+        #expect(ParquetFile.hasParquetMagic(path: Fixtures.path("codec_none.parquet")))
+        #expect(!ParquetFile.hasParquetMagic(path: Fixtures.path("manifest.json")))
+        #expect(!ParquetFile.hasParquetMagic(path: Fixtures.path("no-such-file.parquet")))
+    }
+
     @Test func unknownColumnsAreNamed() throws {
         let file = try ParquetFile(path: Fixtures.path("codec_none.parquet"))
         #expect(throws: ParquetError.self) { try file.projection(["messages", "nope"]) }
