@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A Parquet file opened for reading. Opening reads and validates only the footer; rows
 /// are read one row group at a time, for the projected columns only, so memory is bounded
 /// by one row group. Safe to share across threads.
@@ -68,11 +70,7 @@ public final class ParquetFile: Sendable {
         }
         let group = rowGroups[index]
         return try asParquetError {
-            var columns: [LeafColumnData] = []
-            columns.reserveCapacity(projection.leaves.count)
-            for leaf in projection.leaves {
-                columns.append(try readLeaf(leaf, group: group, groupIndex: index))
-            }
+            let columns = try readLeaves(projection.leaves, group: group, groupIndex: index)
             var assembler = RecordAssembler(columns: columns, names: projection.leaves.map(\.dottedPath))
             return try locating(rowGroup: index) { try assembler.assembleRows(projection.fields, rowCount: Int(group.numRows)) }
         }
@@ -86,6 +84,22 @@ public final class ParquetFile: Sendable {
     public func forEachRowGroup(columns: [String]? = nil, _ body: (_ index: Int, _ rows: [ParquetRecord]) throws -> Void) throws {
         let selected = try projection(columns)
         for index in 0..<rowGroupCount { try body(index, try readRowGroup(index, selected)) }
+    }
+
+    /// Decodes the leaf columns concurrently: they are independent until assembly.
+    private func readLeaves(_ leaves: [SchemaNode], group: RowGroupMetadata, groupIndex: Int) throws -> [LeafColumnData] {
+        if leaves.count == 1 { return [try readLeaf(leaves[0], group: group, groupIndex: groupIndex)] }
+        let results = UnsafeMutableBufferPointer<Result<LeafColumnData, any Error>?>.allocate(capacity: leaves.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize().deallocate() }
+        nonisolated(unsafe) let slots = results  // each task writes only its own slot
+        DispatchQueue.concurrentPerform(iterations: leaves.count) { i in
+            slots[i] = Result { try readLeaf(leaves[i], group: group, groupIndex: groupIndex) }
+        }
+        return try results.map { result in
+            guard let result else { throw ParquetError("internal: a leaf column was not decoded") }
+            return try result.get()
+        }
     }
 
     private func readLeaf(_ leaf: SchemaNode, group: RowGroupMetadata, groupIndex: Int) throws -> LeafColumnData {
