@@ -285,9 +285,221 @@ def make_fixtures():
     write(scalars.slice(0, 0), "empty", compression="snappy")
     many = pa.table({"s": pa.array([f"value-{i}-" + "x" * (i % 7) for i in range(3000)])})
     write(many, "dictionary_fallback", dictionary_pagesize_limit=2048, data_page_size=1024, compression="snappy")
+    make_legacy_fixtures()
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(MANIFEST, f, indent=1, sort_keys=True)
         f.write("\n")
+
+
+# ---------------------------------------------------------------- legacy shapes pyarrow cannot write
+
+class Thrift:
+    """Just enough of the Thrift compact protocol to write a footer and page headers."""
+
+    def __init__(self):
+        self.out = bytearray()
+        self.last = [0]
+
+    def varint(self, v):
+        while v >= 0x80:
+            self.out.append(v & 0x7F | 0x80)
+            v >>= 7
+        self.out.append(v)
+
+    def zigzag(self, v):
+        self.varint((v << 1) ^ (v >> 63))
+
+    def field(self, fid, ftype):
+        delta = fid - self.last[-1]
+        if 0 < delta <= 15:
+            self.out.append(delta << 4 | ftype)
+        else:
+            self.out.append(ftype)
+            self.zigzag(fid)
+        self.last[-1] = fid
+
+    def i32(self, fid, v):
+        self.field(fid, 5)
+        self.zigzag(v)
+
+    def i64(self, fid, v):
+        self.field(fid, 6)
+        self.zigzag(v)
+
+    def binary(self, fid, b):
+        self.field(fid, 8)
+        self.varint(len(b))
+        self.out += b
+
+    def struct(self, fid, body):
+        self.field(fid, 12)
+        self.struct_body(body)
+
+    def struct_body(self, body):
+        self.last.append(0)
+        body(self)
+        self.out.append(0)
+        self.last.pop()
+
+    def list(self, fid, etype, items, write_item):
+        self.field(fid, 9)
+        self.out.append(len(items) << 4 | etype if len(items) < 15 else 0xF0 | etype)
+        if len(items) >= 15:
+            self.varint(len(items))
+        for item in items:
+            write_item(self, item)
+
+
+def rle_levels(levels, bit_width):
+    """One RLE run per level: valid, if not compact."""
+    out = bytearray()
+    for level in levels:
+        out.append(1 << 1)
+        out += level.to_bytes((bit_width + 7) // 8, "little")
+    return bytes(out)
+
+
+def plain_values(ptype, values):
+    import struct as st
+    if ptype == 1:
+        return b"".join(st.pack("<i", v) for v in values)
+    if ptype == 5:
+        return b"".join(st.pack("<d", v) for v in values)
+    if ptype == 6:
+        return b"".join(st.pack("<I", len(v)) + v for v in values)
+    raise ValueError(ptype)
+
+
+def write_legacy(name, schema, columns, num_rows):
+    """A file with hand-shredded columns: `schema` is a list of SchemaElement dicts in
+    depth-first order, each column gives its levels and non-null values explicitly."""
+    path = os.path.join(OUT, name + ".parquet")
+    body = bytearray(b"PAR1")
+    chunks = []
+    for col in columns:
+        max_def, max_rep = col["max_def"], col["max_rep"]
+        page = bytearray()
+        for levels, max_level in ((col["rep"], max_rep), (col["def"], max_def)):
+            if max_level == 0:
+                continue
+            data = rle_levels(levels, max_level.bit_length())
+            page += len(data).to_bytes(4, "little") + data
+        page += plain_values(col["type"], col["values"])
+        header = Thrift()
+        level_encoding = 3  # RLE (pyarrow reads the deprecated BIT_PACKED least-significant bit first, against the spec)
+        header.struct_body(lambda t: (t.i32(1, 0), t.i32(2, len(page)), t.i32(3, len(page)),
+                                      t.struct(5, lambda d: (d.i32(1, len(col["def"])), d.i32(2, 0), d.i32(3, level_encoding),
+                                                             d.i32(4, level_encoding)))))
+        offset = len(body)
+        body += header.out + page
+        chunks.append((col, offset, len(header.out) + len(page)))
+
+    def schema_element(t, e):
+        def fields(s):
+            if "type" in e:
+                s.i32(1, e["type"])
+            if "repetition" in e:
+                s.i32(3, e["repetition"])
+            s.binary(4, e["name"].encode())
+            if "children" in e:
+                s.i32(5, e["children"])
+            if "converted" in e:
+                s.i32(6, e["converted"])
+        t.struct_body(fields)
+
+    def column_chunk(t, chunk):
+        col, offset, size = chunk
+
+        def meta(m):
+            m.i32(1, col["type"])
+            m.list(2, 5, [0, 3], lambda w, e: w.zigzag(e))
+            m.list(3, 8, col["path"], lambda w, p: (w.varint(len(p.encode())), w.out.extend(p.encode())))
+            m.i32(4, 0)
+            m.i64(5, len(col["def"]))
+            m.i64(6, size)
+            m.i64(7, size)
+            m.i64(9, offset)
+        t.struct_body(lambda c: (c.i64(2, offset), c.struct(3, meta)))
+
+    footer = Thrift()
+    footer.struct_body(lambda f: (
+        f.i32(1, 1),
+        f.list(2, 12, schema, schema_element),
+        f.i64(3, num_rows),
+        f.list(4, 12, [0], lambda w, _: w.struct_body(lambda g: (
+            g.list(1, 12, chunks, column_chunk), g.i64(2, sum(c[2] for c in chunks)), g.i64(3, num_rows)))),
+        f.binary(6, b"pref scripts/parquet-fixtures.py legacy writer"),
+    ))
+    body += footer.out + len(footer.out).to_bytes(4, "little") + b"PAR1"
+    with open(path, "wb") as fh:
+        fh.write(body)
+    text = "".join(line + "\n" for line in reference_lines(path))
+    reference = "rows-" + hashlib.sha256(text.encode()).hexdigest()[:16] + ".jsonl"
+    with open(os.path.join(OUT, reference), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    MANIFEST[name + ".parquet"] = reference
+
+
+REQ, OPT, REP = 0, 1, 2
+INT32, DOUBLE, BYTE_ARRAY = 1, 5, 6
+UTF8, MAP, MAP_KEY_VALUE, LIST = 0, 1, 2, 3
+
+
+def make_legacy_fixtures():
+    # Rows: [1, 2], null, [], [3]  (two-level list of a repeated primitive named "array"),
+    # and a bare repeated field at the top level.
+    write_legacy("legacy_two_level_primitive", [
+        {"name": "schema", "children": 2},
+        {"name": "tags", "repetition": OPT, "converted": LIST, "children": 1},
+        {"name": "array", "repetition": REP, "type": INT32},
+        {"name": "nums", "repetition": REP, "type": INT32},
+    ], [
+        {"path": ["tags", "array"], "type": INT32, "max_def": 2, "max_rep": 1,
+         "rep": [0, 1, 0, 0, 0], "def": [2, 2, 0, 1, 2], "values": [1, 2, 3]},
+        {"path": ["nums"], "type": INT32, "max_def": 1, "max_rep": 1,
+         "rep": [0, 0, 1, 1, 0, 0], "def": [0, 1, 1, 1, 0, 1], "values": [7, 8, 9, 10]},
+    ], num_rows=4)
+    # A repeated group with two fields is the element itself; so is `<name>_tuple`.
+    write_legacy("legacy_two_level_groups", [
+        {"name": "schema", "children": 3},
+        {"name": "pairs", "repetition": OPT, "converted": LIST, "children": 1},
+        {"name": "array", "repetition": REP, "children": 2},
+        {"name": "a", "repetition": REQ, "type": INT32},
+        {"name": "b", "repetition": OPT, "type": BYTE_ARRAY, "converted": UTF8},
+        {"name": "things", "repetition": REQ, "converted": LIST, "children": 1},
+        {"name": "things_tuple", "repetition": REP, "children": 1},
+        {"name": "v", "repetition": REQ, "type": DOUBLE},
+        {"name": "points", "repetition": REP, "children": 2},
+        {"name": "x", "repetition": REQ, "type": DOUBLE},
+        {"name": "y", "repetition": OPT, "type": DOUBLE},
+    ], [
+        # pairs: [{a:1,b:"x"},{a:2,b:null}], null, [{a:3,b:"é"}]
+        {"path": ["pairs", "array", "a"], "type": INT32, "max_def": 2, "max_rep": 1,
+         "rep": [0, 1, 0, 0], "def": [2, 2, 0, 2], "values": [1, 2, 3]},
+        {"path": ["pairs", "array", "b"], "type": BYTE_ARRAY, "max_def": 3, "max_rep": 1,
+         "rep": [0, 1, 0, 0], "def": [3, 2, 0, 3], "values": [b"x", "é".encode()]},
+        # things: [{v:0.5}], [], [{v:1.5},{v:-2.0}]
+        {"path": ["things", "things_tuple", "v"], "type": DOUBLE, "max_def": 1, "max_rep": 1,
+         "rep": [0, 0, 0, 1], "def": [1, 0, 1, 1], "values": [0.5, 1.5, -2.0]},
+        # points: [], [{x:1,y:null}], [{x:2,y:3},{x:4,y:5}]
+        {"path": ["points", "x"], "type": DOUBLE, "max_def": 1, "max_rep": 1,
+         "rep": [0, 0, 0, 1], "def": [0, 1, 1, 1], "values": [1.0, 2.0, 4.0]},
+        {"path": ["points", "y"], "type": DOUBLE, "max_def": 2, "max_rep": 1,
+         "rep": [0, 0, 0, 1], "def": [0, 1, 2, 2], "values": [3.0, 5.0]},
+    ], num_rows=3)
+    # A MAP_KEY_VALUE-annotated map as old writers produced: {"a": 1, "b": null}, null, {}
+    write_legacy("legacy_map_key_value", [
+        {"name": "schema", "children": 1},
+        {"name": "m", "repetition": OPT, "converted": MAP, "children": 1},
+        {"name": "map", "repetition": REP, "converted": MAP_KEY_VALUE, "children": 2},
+        {"name": "key", "repetition": REQ, "type": BYTE_ARRAY, "converted": UTF8},
+        {"name": "value", "repetition": OPT, "type": INT32},
+    ], [
+        {"path": ["m", "map", "key"], "type": BYTE_ARRAY, "max_def": 2, "max_rep": 1,
+         "rep": [0, 1, 0, 0], "def": [2, 2, 0, 1], "values": [b"a", b"b"]},
+        {"path": ["m", "map", "value"], "type": INT32, "max_def": 3, "max_rep": 1,
+         "rep": [0, 1, 0, 0], "def": [3, 2, 0, 1], "values": [1]},
+    ], num_rows=3)
 
 
 # ---------------------------------------------------------------- real files and the bench file

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A Parquet file opened for reading. Opening reads and validates only the footer; rows
 /// are read one row group at a time, for the projected columns only, so memory is bounded
 /// by one row group. Safe to share across threads.
@@ -43,6 +45,11 @@ public final class ParquetFile: Sendable {
 
     public func rowCount(ofRowGroup index: Int) -> Int64 { rowGroups[index].numRows }
 
+    /// The file-wide index of the row group's first row (for provenance: "row 12345").
+    public func firstRowIndex(ofRowGroup index: Int) -> Int64 {
+        rowGroups.prefix(index).reduce(0) { $0 + $1.numRows }
+    }
+
     /// The value stored under `key` in the footer's key-value metadata.
     public func metadataValue(forKey key: String) -> String? {
         keyValueMetadata.first { $0.key == key }?.value
@@ -63,11 +70,7 @@ public final class ParquetFile: Sendable {
         }
         let group = rowGroups[index]
         return try asParquetError {
-            var columns: [LeafColumnData] = []
-            columns.reserveCapacity(projection.leaves.count)
-            for leaf in projection.leaves {
-                columns.append(try readLeaf(leaf, group: group, groupIndex: index))
-            }
+            let columns = try readLeaves(projection.leaves, group: group, groupIndex: index)
             var assembler = RecordAssembler(columns: columns, names: projection.leaves.map(\.dottedPath))
             return try locating(rowGroup: index) { try assembler.assembleRows(projection.fields, rowCount: Int(group.numRows)) }
         }
@@ -83,6 +86,22 @@ public final class ParquetFile: Sendable {
         for index in 0..<rowGroupCount { try body(index, try readRowGroup(index, selected)) }
     }
 
+    /// Decodes the leaf columns concurrently: they are independent until assembly.
+    private func readLeaves(_ leaves: [SchemaNode], group: RowGroupMetadata, groupIndex: Int) throws -> [LeafColumnData] {
+        if leaves.count == 1 { return [try readLeaf(leaves[0], group: group, groupIndex: groupIndex)] }
+        let results = UnsafeMutableBufferPointer<Result<LeafColumnData, any Error>?>.allocate(capacity: leaves.count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize().deallocate() }
+        nonisolated(unsafe) let slots = results  // each task writes only its own slot
+        DispatchQueue.concurrentPerform(iterations: leaves.count) { i in
+            slots[i] = Result { try readLeaf(leaves[i], group: group, groupIndex: groupIndex) }
+        }
+        return try results.map { result in
+            guard let result else { throw ParquetError("internal: a leaf column was not decoded") }
+            return try result.get()
+        }
+    }
+
     private func readLeaf(_ leaf: SchemaNode, group: RowGroupMetadata, groupIndex: Int) throws -> LeafColumnData {
         guard let leafIndex = leaf.leafIndex else { throw ParquetError("internal: \(leaf.dottedPath) is not a leaf") }
         let chunk = group.columns[leafIndex]
@@ -90,13 +109,21 @@ public final class ParquetFile: Sendable {
             if let external = chunk.filePath {
                 throw ParquetError("column chunk stored in another file (\(external)) is not supported")
             }
-            let reader = ColumnChunkReader(leaf: leaf, chunk: chunk, limits: limits)
+            let reader = try ColumnChunkReader(leaf: leaf, chunk: chunk, limits: limits)
             // Writers give an empty chunk (a row group of no rows) offset 0: nothing to read.
             if chunk.numValues == 0 { return try reader.read(UnsafeRawBufferPointer(start: nil, count: 0), fileOffset: 0) }
             let (start, count) = try reader.byteRange(dataEnd: dataEnd)
             let bytes = try source.read(offset: start, count: count)
             return try bytes.withUnsafeBytes { try reader.read($0, fileOffset: start) }
         }
+    }
+
+    /// Whether the file starts and ends with the Parquet magic (for format detection;
+    /// opening the file is what validates it).
+    public static func hasParquetMagic(path: String) -> Bool {
+        guard let source = try? FileSource(path: path), source.size >= 12,
+              let head = try? source.read(offset: 0, count: 4), let tail = try? source.read(offset: source.size - 4, count: 4) else { return false }
+        return head == magic && (tail == magic || tail == Array("PARE".utf8))
     }
 
     // MARK: - Footer

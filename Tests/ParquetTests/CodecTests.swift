@@ -62,3 +62,15 @@ import Testing
         #expect(out == [5, 5, 5, 5, 0, 1, 2, 3, 4, 5, 6, 7])
     }
 }
+
+@Suite struct LevelEncodingTests {
+    /// The example in Encodings.md: 0...7 at bit width 3, packed most significant bit first.
+    @Test func deprecatedBitPackedFollowsTheSpecExample() throws {
+        let bytes: [UInt8] = [0b0000_0101, 0b0011_1001, 0b0111_0111]
+        var out = [UInt8](repeating: 0, count: 8)
+        try bytes.withUnsafeBytes { raw in
+            try out.withUnsafeMutableBufferPointer { try LegacyBitPacked.decode(raw, bitWidth: 3, into: $0) }
+        }
+        #expect(out == [0, 1, 2, 3, 4, 5, 6, 7])
+    }
+}

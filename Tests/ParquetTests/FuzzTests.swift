@@ -6,17 +6,22 @@ import Testing
 /// headers) and reads them in full: every outcome must be rows or a `ParquetError`. A trap
 /// would kill the test process, so reaching the end is the assertion.
 @Suite struct FuzzTests {
-    static let seeds = ["codec_snappy.parquet", "types_dict_v2.parquet", "encoding_delta_byte_array_v2.parquet",
-                        "encoding_byte_stream_split_v1.parquet", "nested_v2_item.parquet", "encoding_rle_boolean_v2.parquet"]
+    static let seeds = ["codec_snappy.parquet", "codec_gzip.parquet", "codec_zstd.parquet", "codec_lz4.parquet", "codec_brotli.parquet",
+                        "types_dict_v2.parquet", "types_int96_decimal_ints.parquet", "encoding_delta_byte_array_v2.parquet",
+                        "encoding_delta_binary_packed_v1.parquet", "encoding_byte_stream_split_v1.parquet", "nested_v2_item.parquet",
+                        "encoding_rle_boolean_v2.parquet", "legacy_two_level_groups.parquet", "legacy_map_key_value.parquet"]
 
-    @Test(arguments: seeds)
+    /// Mutations per seed file; set PARQUET_FUZZ_ITERATIONS for a longer campaign.
+    static let iterations = ProcessInfo.processInfo.environment["PARQUET_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 80
+
+    @Test(.timeLimit(.minutes(10)), arguments: seeds)
     func mutatedFilesNeverTrap(_ name: String) throws {
         let original = try Fixtures.bytes(name)
         var rng = SeededGenerator(state: UInt64(name.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) }))
         var errors = 0, successes = 0
         let path = Fixtures.parquetDirectory.deletingLastPathComponent().path + "/../.build/fuzz-\(name)"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for _ in 0..<120 {
+        for _ in 0..<Self.iterations {
             let mutated = Self.mutate(original, using: &rng)
             try Data(mutated).write(to: URL(fileURLWithPath: path))
             do {
@@ -28,7 +33,7 @@ import Testing
             }
         }
         #expect(errors > 0)
-        #expect(errors + successes == 120)
+        #expect(errors + successes == Self.iterations)
     }
 
     static func mutate(_ bytes: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {

@@ -30,6 +30,7 @@ import Testing
         let file = try ParquetFile(path: Fixtures.path("types_plain_v1.parquet"))
         #expect(file.numRows == 300)
         #expect(file.rowGroupCount == 3)
+        #expect(file.firstRowIndex(ofRowGroup: 2) == 256)
         #expect(file.schema.fieldNames.first == "b")
         let rows = try file.readRowGroup(0, columns: ["req_i32", "nothing", "dec9"])
         #expect(rows.count == 128)

@@ -175,6 +175,19 @@ import Testing
         #expect(try ParquetFile(path: path).readRowGroup(0).map { $0["x"] } == [.int(1), .int(2)])
     }
 
+    @Test func hostileDecimals() throws {
+        var file = HandBuiltFile(physicalType: 6, convertedType: 5, scale: 2, numRows: 2, pages: [
+            .init(numValues: 2, body: HandBuiltFile.plainByteArrays([[0xFF, 0x85], [0x30, 0x39]])),
+        ])
+        let path = try Fixtures.temporaryFile(file.bytes())
+        #expect(try ParquetFile(path: path).readRowGroup(0).map { ParquetJSON.line($0) } == [#"{"x":"-1.23"}"#, #"{"x":"123.45"}"#])
+        file.scale = Int32.max  // would print two billion zeros
+        try expectError(file.bytes(), containing: ["DECIMAL scale 2147483647 is out of range"])
+        file.scale = 2
+        file.pages[0].body = HandBuiltFile.plainByteArrays([[1], [UInt8](repeating: 7, count: 100_000)])
+        try expectError(file.bytes(), containing: ["DECIMAL value of 100000 bytes exceeds 64"])
+    }
+
     @Test func valueLimitsAreConfigurable() throws {
         let limits = ParquetReadLimits(maxPageBytes: 64)
         try expectError(try Fixtures.bytes("codec_none.parquet"), limits: limits, containing: ["over the limit of 64"])

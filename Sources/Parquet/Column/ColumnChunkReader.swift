@@ -8,11 +8,11 @@ struct ColumnChunkReader {
     private let physicalType: PhysicalType
     private let typeLength: Int
 
-    init(leaf: SchemaNode, chunk: ColumnChunkMetadata, limits: ParquetReadLimits) {
+    init(leaf: SchemaNode, chunk: ColumnChunkMetadata, limits: ParquetReadLimits) throws {
         self.leaf = leaf
         self.chunk = chunk
         self.limits = limits
-        converter = ValueConverter(leaf.element)
+        converter = try ValueConverter(leaf.element)
         physicalType = leaf.element.physicalType ?? .int32
         typeLength = Int(leaf.element.typeLength ?? 0)
     }
@@ -85,10 +85,8 @@ struct ColumnChunkReader {
                 throw ParquetError("unsupported dictionary page encoding \(header.encoding)")
             }
             let page = try decompress(body, size: Int(header.uncompressedSize))
-            let count = Int(header.numValues)
-            let physical = try page.withUnsafeBytes { try PlainDecoder.decode($0, type: physicalType, typeLength: typeLength, count: count) }
             var dictionary: [ParquetValue] = []
-            try converter.convert(physical, into: &dictionary)
+            try page.withUnsafeBytes { try decodePlain($0, count: Int(header.numValues), into: &dictionary) }
             state.dictionary = dictionary
         case .dataPage:
             let count = try checkedCount(header, state: state)
@@ -216,7 +214,8 @@ struct ColumnChunkReader {
         let physical: PhysicalValues
         switch encoding {
         case .plain:
-            physical = try PlainDecoder.decode(bytes, type: physicalType, typeLength: typeLength, count: count)
+            try decodePlain(bytes, count: count, into: &state.data.values)
+            return
         case .rle where physicalType == .boolean:
             var cursor = ByteCursor(bytes)
             let length = Int(try cursor.readUInt32LE())
@@ -247,6 +246,14 @@ struct ColumnChunkReader {
             throw ParquetError("unsupported encoding \(encoding) for \(physicalType) values")
         }
         try converter.convert(physical, into: &state.data.values)
+    }
+
+    private func decodePlain(_ bytes: UnsafeRawBufferPointer, count: Int, into values: inout [ParquetValue]) throws {
+        if physicalType == .byteArray {
+            try converter.convertPlainByteArrays(bytes, count: count, into: &values)
+        } else {
+            try converter.convert(try PlainDecoder.decode(bytes, type: physicalType, typeLength: typeLength, count: count), into: &values)
+        }
     }
 
     private func gather(_ bytes: UnsafeRawBufferPointer, dictionary: [ParquetValue], count: Int, into values: inout [ParquetValue]) throws {

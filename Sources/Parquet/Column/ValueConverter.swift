@@ -17,10 +17,17 @@ struct ValueConverter {
     let kind: Kind
     let physicalType: PhysicalType
 
-    init(_ element: SchemaElement) {
+    /// Decimal text is built digit by digit: bound the work a hostile annotation can ask for.
+    static let maxDecimalBytes = 64
+    static let maxDecimalScale: Int32 = 1000
+
+    init(_ element: SchemaElement) throws {
         let physical = element.physicalType ?? .int32
         physicalType = physical
         kind = Self.kind(for: element, physical: physical)
+        if case .decimal(let scale, _) = kind, abs(Int64(scale)) > Int64(Self.maxDecimalScale) {
+            throw ParquetError("DECIMAL scale \(scale) is out of range")
+        }
     }
 
     private static func kind(for element: SchemaElement, physical: PhysicalType) -> Kind {
@@ -101,22 +108,40 @@ struct ValueConverter {
     }
 
     private func convertBytes(_ arrays: ByteArrays, into out: inout [ParquetValue]) throws {
-        arrays.storage.withUnsafeBufferPointer { storage in
-            arrays.offsets.withUnsafeBufferPointer { offsets in
+        try arrays.storage.withUnsafeBufferPointer { storage in
+            try arrays.offsets.withUnsafeBufferPointer { offsets in
                 for i in 0..<(offsets.count - 1) {
                     let value = UnsafeBufferPointer(rebasing: storage[offsets[i]..<offsets[i + 1]])
-                    out.append(convert(bytes: value))
+                    out.append(try convert(bytes: value))
                 }
             }
         }
     }
 
-    private func convert(bytes: UnsafeBufferPointer<UInt8>) -> ParquetValue {
+    /// PLAIN BYTE_ARRAY values straight from the page (4-byte length, then the bytes),
+    /// without an intermediate copy: the hot path for text columns.
+    func convertPlainByteArrays(_ bytes: UnsafeRawBufferPointer, count: Int, into out: inout [ParquetValue]) throws {
+        var cursor = ByteCursor(bytes)
+        guard count <= cursor.remaining / 4 else {
+            throw cursor.error("\(count) BYTE_ARRAY values cannot fit in \(cursor.remaining) bytes")
+        }
+        out.reserveCapacity(out.count + count)
+        for _ in 0..<count {
+            let length = Int(try cursor.readUInt32LE())
+            let value = try cursor.take(length)
+            out.append(try convert(bytes: value.assumingMemoryBound(to: UInt8.self)))
+        }
+    }
+
+    private func convert(bytes: UnsafeBufferPointer<UInt8>) throws -> ParquetValue {
         switch kind {
         case .text:
             if let s = String(validating: bytes, as: UTF8.self) { return .string(s) }
             return .bytes(Array(bytes))
         case .decimal(let scale, let precision):
+            guard bytes.count <= Self.maxDecimalBytes else {
+                throw ParquetError("DECIMAL value of \(bytes.count) bytes exceeds \(Self.maxDecimalBytes)")
+            }
             return .decimal(ParquetDecimal(unscaledBigEndian: Array(bytes), scale: scale, precision: precision))
         case .float16:
             let bits = UInt16(bytes[0]) | UInt16(bytes[1]) << 8

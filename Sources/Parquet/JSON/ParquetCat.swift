@@ -4,24 +4,23 @@ public protocol ParquetOutputStream {
 }
 
 /// The logic of `pref cat`: every row of the projected columns, as JSON lines, one row
-/// group at a time.
+/// group at a time (the next one decoding while this one prints).
 public enum ParquetCat {
     /// Writes up to `limit` rows (all when nil) and returns how many were written.
     @discardableResult
     public static func write(_ file: ParquetFile, columns: [String]?, limit: Int?, to output: some ParquetOutputStream) throws(ParquetError) -> Int {
-        let projection = try file.projection(columns)
+        var groups = try file.rowGroups(columns: columns)
         var written = 0
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)
-        for group in 0..<file.rowGroupCount {
-            if let limit, written >= limit { break }
-            let rows = try file.readRowGroup(group, projection)
+        while let rows = try groups.next() {
             for row in rows {
                 if let limit, written >= limit { break }
                 ParquetJSON.appendLine(row, to: &buffer)
                 written += 1
                 if buffer.count >= 1 << 20 { try flush(&buffer, to: output) }
             }
+            if let limit, written >= limit { break }
         }
         try flush(&buffer, to: output)
         return written

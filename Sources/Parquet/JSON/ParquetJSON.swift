@@ -138,18 +138,41 @@ public enum ParquetJSON {
 
     static func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        guard let base = bytes.baseAddress else {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         needsEscape.withUnsafeBufferPointer { table in
             var runStart = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
-                guard table[Int(byte)] else { continue }
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                appendEscape(for: byte, to: &out)
-                runStart = i + 1
+            var i = 0
+            let count = bytes.count
+            while i < count {
+                // Skip eight clean bytes at a time; most text has nothing to escape.
+                if i + 8 <= count, !Self.wordNeedsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+                let byte = base[i]
+                if table[Int(byte)] {
+                    if runStart < i { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart)) }
+                    appendEscape(for: byte, to: &out)
+                    runStart = i + 1
+                }
+                i += 1
             }
-            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+            if runStart < count { out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: count - runStart)) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any byte of the word is below 0x20, `"` or `\` (exact SWAR tests).
+    @inline(__always)
+    private static func wordNeedsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let quote = ((w ^ (ones &* 0x22)) &- ones) & ~(w ^ (ones &* 0x22)) & highs
+        let backslash = ((w ^ (ones &* 0x5C)) &- ones) & ~(w ^ (ones &* 0x5C)) & highs
+        return control | quote | backslash != 0
     }
 
     private static func appendEscape(for byte: UInt8, to out: inout [UInt8]) {

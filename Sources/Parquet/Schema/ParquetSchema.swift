@@ -76,6 +76,10 @@ public struct ParquetSchema: Sendable {
         var children: [SchemaNode] = []
         children.reserveCapacity(childCount)
         for _ in 0..<childCount {
+            // Earlier siblings' subtrees may have used up the list.
+            guard next < elements.count else {
+                throw ParquetError("schema element \(isRoot ? "(root)" : path.joined(separator: ".")) claims more children than the schema lists")
+            }
             let child = elements[next]
             next += 1
             children.append(try build(child, elements: elements, next: &next, leafCount: &leafCount, path: path, def: def, rep: rep, isRoot: false))

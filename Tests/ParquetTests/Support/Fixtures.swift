@@ -34,13 +34,21 @@ enum Fixtures {
         return url.path
     }
 
-    /// Reads every row group of every column; returns the row count or throws `ParquetError`.
+    /// Reads every row group of every column and prints each row as JSON (so hostile values
+    /// reach the formatter too); returns the row count or throws `ParquetError`.
     @discardableResult
     static func readAll(_ path: String, limits: ParquetReadLimits = .default) throws(ParquetError) -> Int {
         let file = try ParquetFile(path: path, limits: limits)
         var rows = 0
+        var json: [UInt8] = []
         let projection = try file.projection()
-        for group in 0..<file.rowGroupCount { rows += try file.readRowGroup(group, projection).count }
+        for group in 0..<file.rowGroupCount {
+            for row in try file.readRowGroup(group, projection) {
+                json.removeAll(keepingCapacity: true)
+                ParquetJSON.appendLine(row, to: &json)
+                rows += 1
+            }
+        }
         return rows
     }
 }

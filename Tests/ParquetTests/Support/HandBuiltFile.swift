@@ -13,6 +13,8 @@ struct HandBuiltFile {
     var columnName = "x"
     var physicalType: Int32 = 1  // INT32
     var repetition: Int32 = 0  // REQUIRED
+    var convertedType: Int32?
+    var scale: Int32?
     var numRows: Int64
     var columnNumValues: Int64?
     var codec: Int32 = 0
@@ -43,7 +45,11 @@ struct HandBuiltFile {
             w.i32(1, 2)
             w.listField(2, elementType: 12, count: 2) { l in
                 l.structBody { s in s.string(4, "schema"); s.i32(5, 1) }
-                l.structBody { s in s.i32(1, physicalType); s.i32(3, repetition); s.string(4, columnName) }
+                l.structBody { s in
+                    s.i32(1, physicalType); s.i32(3, repetition); s.string(4, columnName)
+                    if let convertedType { s.i32(6, convertedType) }
+                    if let scale { s.i32(7, scale); s.i32(8, 9) }
+                }
             }
             w.i64(3, numRows)
             w.listField(4, elementType: 12, count: 1) { l in
@@ -74,6 +80,10 @@ struct HandBuiltFile {
         file += [UInt8(length & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length >> 16 & 0xFF), UInt8(length >> 24)]
         file += Array("PAR1".utf8)
         return file
+    }
+
+    static func plainByteArrays(_ values: [[UInt8]]) -> [UInt8] {
+        values.flatMap { v in (0..<4).map { UInt8(truncatingIfNeeded: v.count >> (8 * $0)) } + v }
     }
 
     static func plainInt32(_ values: [Int32]) -> [UInt8] {
