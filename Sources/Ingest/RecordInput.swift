@@ -12,7 +12,7 @@ final class RecordInput {
 
     private enum Source {
         case json(RecordReader, first: RecordBatch?)
-        case parquet(ParquetFile, ParquetProjection, nextGroup: Int, nextRow: Int)
+        case parquet(ParquetRowGroupIterator, nextRow: Int)
     }
 
     private init(format: DatasetFormat, source: Source) {
@@ -26,8 +26,9 @@ final class RecordInput {
     var bytesRead: Int64 {
         switch state {
         case .json(let reader, _): return reader.compressedBytesRead
-        case .parquet(let file, _, let group, _):
-            return file.rowGroupCount == 0 ? file.fileSize : file.fileSize * Int64(group) / Int64(file.rowGroupCount)
+        case .parquet(let groups, _):
+            let file = groups.file
+            return file.rowGroupCount == 0 ? file.fileSize : file.fileSize * Int64(groups.index) / Int64(file.rowGroupCount)
         }
     }
 
@@ -61,7 +62,8 @@ final class RecordInput {
                 throw IngestError(path: path, message: "cannot detect the dataset format from the columns (\(names.prefix(12).joined(separator: ", "))); pass --format")
             }
             let wanted = ParquetRows.columns(for: detected).filter(names.contains)
-            return RecordInput(format: detected, source: .parquet(file, try file.projection(wanted), nextGroup: 0, nextRow: 0))
+            // Row groups decode on another thread, one ahead of the adapters.
+            return RecordInput(format: detected, source: .parquet(try file.rowGroups(columns: wanted), nextRow: 0))
         } catch let error as ParquetError {
             throw IngestError(path: path, offset: error.byteOffset.map(Int.init), message: error.description)
         }
@@ -76,14 +78,13 @@ final class RecordInput {
                 return first
             }
             return try reader.nextBatch()
-        case .parquet(let file, let projection, let group, let row):
-            guard group < file.rowGroupCount else { return nil }
+        case .parquet(var groups, let row):
             do {
-                let rows = try file.readRowGroup(group, projection)
-                state = .parquet(file, projection, nextGroup: group + 1, nextRow: row + rows.count)
+                guard let rows = try groups.next() else { return nil }
+                state = .parquet(groups, nextRow: row + rows.count)
                 return ParquetRowBatch(rows: rows, firstRow: row)
             } catch {
-                throw IngestError(path: file.path, offset: error.byteOffset.map(Int.init), message: error.description)
+                throw IngestError(path: groups.file.path, offset: error.byteOffset.map(Int.init), message: error.description)
             }
         }
     }
