@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "JSON"]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "CZlib", "CZstd", "CLZ4"]),
         .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Store", "JSON"]),
     ]
 )
