@@ -11,6 +11,13 @@ step() { echo; echo "== $*"; }
 
 step "pref ingest"
 "$PREF" ingest --workspace "$WS" demo/data/
+step "pref split --test 0.05"
+"$PREF" split --workspace "$WS" --test 0.05
+step "pref pairs --strategy binarized --curriculum stages:3"
+"$PREF" pairs --workspace "$WS" --strategy binarized --curriculum stages:3
+step "pref tokenize --train-bpe 2048 --template chatml"
+"$PREF" tokenize --workspace "$WS" --train-bpe 2048 --template chatml --max-length 256
+"$PREF" verify --workspace "$WS"
 step "pref stats"
 "$PREF" stats --workspace "$WS"
 echo

@@ -18,6 +18,8 @@ public struct CatalogStats: Sendable {
     public var quarantineByReason: [String: Int] = [:]
     /// Records per split after `pref split`; empty before.
     public var recordsBySplit: [String: Int] = [:]
+    /// Tokenized examples per kind and split ("sft/train" → (examples, tokens, shards)).
+    public var shards: [String: (examples: Int, tokens: Int, shards: Int)] = [:]
 }
 
 extension Catalog {
@@ -39,6 +41,9 @@ extension Catalog {
             }
             for row in try Row.fetchAll(db, sql: "SELECT split, COUNT(*) AS n FROM splits GROUP BY split") {
                 s.recordsBySplit[row["split"]] = row["n"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT kind, split, SUM(examples) AS e, SUM(tokens) AS t, COUNT(*) AS n FROM shards GROUP BY kind, split") {
+                s.shards["\(row["kind"] as String)/\(row["split"] as String)"] = (row["e"], row["t"], row["n"])
             }
             return s
         }

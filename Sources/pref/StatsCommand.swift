@@ -33,6 +33,9 @@ struct StatsCommand: ParsableCommand {
             print("split: " + s.recordsBySplit.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if pairs.pairs > 0 { print(pairs.text) }
+        if !s.shards.isEmpty {
+            print("shards: " + s.shards.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.examples) examples, \($0.value.tokens) tokens in \($0.value.shards) shards" }.joined(separator: "; "))
+        }
     }
 
     static func json(_ s: CatalogStats) -> JSONValue {
@@ -51,6 +54,9 @@ struct StatsCommand: ParsableCommand {
         o["completions"] = .int(Int64(s.completions))
         o["quarantine_by_reason"] = counts(s.quarantineByReason)
         o["records_by_split"] = counts(s.recordsBySplit)
+        o["shards"] = .object(JSONObject(s.shards.sorted { $0.key < $1.key }.map {
+            ($0.key, .object(JSONObject([("examples", .int(Int64($0.value.examples))), ("tokens", .int(Int64($0.value.tokens))), ("shards", .int(Int64($0.value.shards)))])))
+        }))
         return .object(o)
     }
 }
