@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JSON
+import Synchronization
 
 /// Ids of the tokens that play a role the model depends on. A tokenizer.json does not say which
 /// token is BOS or EOS; they come from the model's tokenizer_config.json when there is one,
@@ -121,16 +122,24 @@ public final class Tokenizer: Sendable {
         return out
     }
 
-    /// `encode` for many texts, spread over all cores. Results are in input order.
-    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true) -> [[UInt32]] {
+    /// `encode` for many texts on `threads` threads (default: one per core; 1 runs on the
+    /// calling thread). Results are in input order.
+    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true, threads: Int? = nil) -> [[UInt32]] {
+        let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if threads == 1 { return texts.map { encode($0, addSpecialTokens: addSpecialTokens) } }
         var results = [[UInt32]](repeating: [], count: texts.count)
-        let chunk = max(1, min(256, texts.count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1))
+        let chunk = max(1, min(256, texts.count / (threads * 8) + 1))
         let chunks = (texts.count + chunk - 1) / chunk
+        let nextChunk = Atomic<Int>(0)
         results.withUnsafeMutableBufferPointer { buffer in
             let out = UnsafeSendableBox(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
-                    out.value[i] = encode(texts[i], addSpecialTokens: addSpecialTokens)
+            DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
+                while true {
+                    let c = nextChunk.add(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
+                        out.value[i] = encode(texts[i], addSpecialTokens: addSpecialTokens)
+                    }
                 }
             }
         }
