@@ -30,6 +30,7 @@ public final class Tokenizer: Sendable {
     let preTokenizer: PreTokenizer
     let postProcessor: PostProcessor
     let decoder: TokenDecoder
+    let lengthLimits: LengthLimits
     /// Added tokens that match on the raw text, and those that match after normalization.
     let rawMatcher: AddedTokenMatcher
     let normalizedMatcher: AddedTokenMatcher
@@ -48,9 +49,10 @@ public final class Tokenizer: Sendable {
     private let pool = ScratchPool()
 
     init(model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
-         decoder: TokenDecoder, addedTokens: [AddedToken], tokens: [String?], specialTokens: SpecialTokenIds?,
-         serialization: TokenizerSerialization) {
+         decoder: TokenDecoder, lengthLimits: LengthLimits = LengthLimits(), addedTokens: [AddedToken],
+         tokens: [String?], specialTokens: SpecialTokenIds?, serialization: TokenizerSerialization) {
         self.model = model
+        self.lengthLimits = lengthLimits
         self.normalizer = normalizer
         self.preTokenizer = preTokenizer
         self.postProcessor = postProcessor
@@ -112,14 +114,19 @@ public final class Tokenizer: Sendable {
     /// Never fails: every byte has a token in a byte-level vocabulary.
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> [UInt32] {
         var text = text
-        var out: [UInt32] = []
-        out.reserveCapacity(text.utf8.count / 3 + 4)
-        if addSpecialTokens { out += postProcessor.prefix }
+        var ids: [UInt32] = []
+        ids.reserveCapacity(text.utf8.count / 3 + 4)
         pool.withScratch { scratch in
-            text.withUTF8 { encodeRaw($0, into: &out, scratch: scratch) }
+            text.withUTF8 { encodeRaw($0, into: &ids, scratch: scratch) }
         }
-        if addSpecialTokens { out += postProcessor.suffix }
-        return out
+        if lengthLimits != LengthLimits() {
+            lengthLimits.truncate(&ids, added: addSpecialTokens ? postProcessor.prefix.count + postProcessor.suffix.count : 0)
+        }
+        if addSpecialTokens && !(postProcessor.prefix.isEmpty && postProcessor.suffix.isEmpty) {
+            ids = postProcessor.prefix + ids + postProcessor.suffix
+        }
+        lengthLimits.pad(&ids)
+        return ids
     }
 
     /// `encode` for many texts on `threads` threads (default: one per core; 1 runs on the
