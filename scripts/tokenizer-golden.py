@@ -350,6 +350,18 @@ def build_splits(gpt2):
     return tok
 
 
+def build_truncpad(base, left):
+    """Truncation and padding, which HF's encode applies when the file sets them."""
+    tok = Tokenizer.from_str(base.to_str())
+    if left:
+        tok.enable_truncation(max_length=12, direction="left")
+        tok.enable_padding(direction="left", pad_id=tok.token_to_id("</s>"), pad_token="</s>", length=16)
+    else:
+        tok.enable_truncation(max_length=10, direction="right")
+        tok.enable_padding(direction="right", pad_id=0, pad_token="<|begin_of_text|>", pad_to_multiple_of=8)
+    return tok
+
+
 def build_o200k(llama3):
     tok = Tokenizer.from_str(llama3.to_str())
     tok.pre_tokenizer = split_then_bytes(O200K_PATTERN)
@@ -592,12 +604,16 @@ def main():
     qwen2 = build_qwen2(sample)
     options, options_json = build_options(gpt2)
     built = {"gpt2": gpt2, "llama3": llama3, "qwen2": qwen2, "minfreq": build_minfreq(sample),
-             "options": options, "splits": build_splits(gpt2), "o200k": build_o200k(llama3)}
+             "options": options, "splits": build_splits(gpt2), "o200k": build_o200k(llama3),
+             "truncpad-left": build_truncpad(options, True), "truncpad-right": build_truncpad(llama3, False)}
     texts = EDGE_CASES + sample_lines(99, 250) + documents(500, 3, 3000)
     for name, tok in built.items():
         with open(os.path.join(FIX, f"{name}.tokenizer.json"), "w", encoding="utf-8") as f:
             f.write(options_json if name == "options" else tok.to_str())
-        if name != "minfreq":
+        if name.startswith("truncpad"):
+            write_jsonl(os.path.join(FIX, f"{name}.golden.jsonl"),
+                        golden_records(tok, EDGE_CASES + sample_lines(99, 40), random.Random(1)))
+        elif name != "minfreq":
             write_jsonl(os.path.join(FIX, f"{name}.golden.jsonl"), golden_records(tok, texts, random.Random(1)))
     write_jsonl(os.path.join(FIX, "pretokenizer-splits.jsonl"), fuzz_splits(3, 400))
     for name, cfg in CHAT_CONFIGS.items():

@@ -35,12 +35,21 @@ struct PreTokenizer: Sendable {
     /// Whether a ByteLevel step maps the pieces to GPT-2's byte alphabet (then the model's
     /// units are bytes; otherwise they are characters).
     let byteLevel: Bool
+    /// Set when the steps are one scanner split, isolated (GPT-2's ByteLevel, or Llama 3's /
+    /// Qwen2's Split before ByteLevel): `run` then loops over the scanner directly.
+    private let singleScanner: PatternScanner?
 
     static let supportedTypes = ["ByteLevel", "Split", "Digits", "Sequence"]
 
     init(steps: [PreTokenizeStep], byteLevel: Bool) {
         self.steps = steps
         self.byteLevel = byteLevel
+        singleScanner = Self.singleScanner(steps)
+    }
+
+    private static func singleScanner(_ steps: [PreTokenizeStep]) -> PatternScanner? {
+        guard steps.count == 1, case .split(.scanner(let scanner), .isolated, invert: false) = steps[0] else { return nil }
+        return scanner
     }
 
     /// Compiles the `pre_tokenizer` section (nil or JSON null: no pre-tokenization).
@@ -52,6 +61,7 @@ struct PreTokenizer: Sendable {
         }
         self.steps = steps
         self.byteLevel = byteLevel
+        singleScanner = Self.singleScanner(steps)
     }
 
     private static func compile(_ json: JSONValue, path: String, into steps: inout [PreTokenizeStep],
@@ -104,8 +114,18 @@ struct PreTokenizer: Sendable {
     }
 
     /// Calls `emit` with each final piece of `text`, in order. Pieces are never empty.
+    @inline(__always)
     func run(_ text: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
-        guard !text.isEmpty else { return }
+        guard let p = text.baseAddress, !text.isEmpty else { return }
+        if let scanner = singleScanner {
+            var i = 0
+            while i < text.count {
+                let e = scanner.matchEnd(p, i, text.count)
+                emit(UnsafeBufferPointer(start: p + i, count: e - i))
+                i = e
+            }
+            return
+        }
         run(step: 0, text, emit)
     }
 

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import JSON
+import Synchronization
 
 /// Ids of the tokens that play a role the model depends on. A tokenizer.json does not say which
 /// token is BOS or EOS; they come from the model's tokenizer_config.json when there is one,
@@ -29,6 +30,7 @@ public final class Tokenizer: Sendable {
     let preTokenizer: PreTokenizer
     let postProcessor: PostProcessor
     let decoder: TokenDecoder
+    let lengthLimits: LengthLimits
     /// Added tokens that match on the raw text, and those that match after normalization.
     let rawMatcher: AddedTokenMatcher
     let normalizedMatcher: AddedTokenMatcher
@@ -47,9 +49,10 @@ public final class Tokenizer: Sendable {
     private let pool = ScratchPool()
 
     init(model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
-         decoder: TokenDecoder, addedTokens: [AddedToken], tokens: [String?], specialTokens: SpecialTokenIds?,
-         serialization: TokenizerSerialization) {
+         decoder: TokenDecoder, lengthLimits: LengthLimits = LengthLimits(), addedTokens: [AddedToken],
+         tokens: [String?], specialTokens: SpecialTokenIds?, serialization: TokenizerSerialization) {
         self.model = model
+        self.lengthLimits = lengthLimits
         self.normalizer = normalizer
         self.preTokenizer = preTokenizer
         self.postProcessor = postProcessor
@@ -111,26 +114,39 @@ public final class Tokenizer: Sendable {
     /// Never fails: every byte has a token in a byte-level vocabulary.
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> [UInt32] {
         var text = text
-        var out: [UInt32] = []
-        out.reserveCapacity(text.utf8.count / 3 + 4)
-        if addSpecialTokens { out += postProcessor.prefix }
+        var ids: [UInt32] = []
+        ids.reserveCapacity(text.utf8.count / 3 + 4)
         pool.withScratch { scratch in
-            text.withUTF8 { encodeRaw($0, into: &out, scratch: scratch) }
+            text.withUTF8 { encodeRaw($0, into: &ids, scratch: scratch) }
         }
-        if addSpecialTokens { out += postProcessor.suffix }
-        return out
+        if lengthLimits != LengthLimits() {
+            lengthLimits.truncate(&ids, added: addSpecialTokens ? postProcessor.prefix.count + postProcessor.suffix.count : 0)
+        }
+        if addSpecialTokens && !(postProcessor.prefix.isEmpty && postProcessor.suffix.isEmpty) {
+            ids = postProcessor.prefix + ids + postProcessor.suffix
+        }
+        lengthLimits.pad(&ids)
+        return ids
     }
 
-    /// `encode` for many texts, spread over all cores. Results are in input order.
-    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true) -> [[UInt32]] {
+    /// `encode` for many texts on `threads` threads (default: one per core; 1 runs on the
+    /// calling thread). Results are in input order.
+    public func encodeBatch(_ texts: [String], addSpecialTokens: Bool = true, threads: Int? = nil) -> [[UInt32]] {
+        let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if threads == 1 { return texts.map { encode($0, addSpecialTokens: addSpecialTokens) } }
         var results = [[UInt32]](repeating: [], count: texts.count)
-        let chunk = max(1, min(256, texts.count / (ProcessInfo.processInfo.activeProcessorCount * 8) + 1))
+        let chunk = max(1, min(256, texts.count / (threads * 8) + 1))
         let chunks = (texts.count + chunk - 1) / chunk
+        let nextChunk = Atomic<Int>(0)
         results.withUnsafeMutableBufferPointer { buffer in
             let out = UnsafeSendableBox(buffer)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
-                    out.value[i] = encode(texts[i], addSpecialTokens: addSpecialTokens)
+            DispatchQueue.concurrentPerform(iterations: min(threads, chunks)) { _ in
+                while true {
+                    let c = nextChunk.add(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) {
+                        out.value[i] = encode(texts[i], addSpecialTokens: addSpecialTokens)
+                    }
                 }
             }
         }

@@ -45,6 +45,7 @@ extension Tokenizer {
         let preTokenizer = try PreTokenizer(json: json["pre_tokenizer"])
         let postProcessor = try PostProcessor(json: json["post_processor"])
         let decoder = try TokenDecoder(json: json["decoder"])
+        let lengthLimits = try LengthLimits(truncation: json["truncation"], padding: json["padding"])
         let addedTokens = try Self.parseAddedTokens(json["added_tokens"])
         let vocab = try VocabularyFile(model: modelJSON, byteLevel: preTokenizer.byteLevel)
 
@@ -67,7 +68,7 @@ extension Tokenizer {
             try Self.specialTokens(fromConfig: config, ids: vocab.ids, addedTokens: addedTokens)
         }
         self.init(model: model, normalizer: normalizer, preTokenizer: preTokenizer, postProcessor: postProcessor,
-                  decoder: decoder, addedTokens: addedTokens, tokens: vocab.tokens, specialTokens: roles,
+                  decoder: decoder, lengthLimits: lengthLimits, addedTokens: addedTokens, tokens: vocab.tokens, specialTokens: roles,
                   serialization: serialization)
     }
 

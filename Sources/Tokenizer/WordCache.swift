@@ -2,10 +2,10 @@
 /// (see `EncoderScratch`). When full it is cleared, which keeps memory fixed and costs only
 /// re-merging words that come back.
 final class WordCache {
-    private static let slotCount = 1 << 15
+    private static let slotCount = 1 << 17
     private static let maxEntries = slotCount / 2
-    private static let keyArenaSize = 1 << 20
-    private static let idArenaSize = 1 << 18
+    private static let keyArenaSize = 1 << 22
+    private static let idArenaSize = 1 << 20
     /// Longer words are not cached (HF's limit).
     static let maxWordLength = 256
 

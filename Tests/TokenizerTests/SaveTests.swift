@@ -19,7 +19,7 @@ import Testing
         return .object(root)
     }
 
-    @Test(arguments: ["gpt2", "llama3", "qwen2", "options", "splits", "o200k", "minfreq"])
+    @Test(arguments: ["gpt2", "llama3", "qwen2", "options", "splits", "o200k", "minfreq", "truncpad-left", "truncpad-right"])
     func savedJSONEqualsHFs(_ name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let saved = try JSONParser.parse(tokenizer.serialized())

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import JSON
+import Tokenizer
+
+struct TokenizerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenizer",
+        abstract: "Inspect, run and train byte-level BPE tokenizers (Hugging Face tokenizer.json).",
+        subcommands: [Encode.self, Decode.self, Info.self, Train.self])
+
+    struct Encode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the ids of each line of FILE, as HF tokenizers' encode(line) gives them.",
+            discussion: "A line is the text between \"\\n\" characters (a \"\\r\" before one stays in the line).")
+        @Option(help: "The tokenizer.json.") var tokenizer: String
+        @Flag(help: "Leave out the post-processor's tokens (add_special_tokens=False).") var noSpecial = false
+        @Flag(help: "Print only counts and throughput, not the ids.") var stats = false
+        @Option(help: "Threads for --stats (default 1).") var threads = 1
+        @Flag(help: "With --stats, print the summary as JSON.") var json = false
+        @Argument(help: "Text file, or - for standard input.") var file: String
+
+        func run() throws {
+            let model = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
+            let text = try TextFiles.read(URL(fileURLWithPath: file))
+            let lines = TextFiles.lines(text)
+            guard stats else {
+                var out = ""
+                for line in lines {
+                    out += model.encode(line, addSpecialTokens: !noSpecial).map(String.init).joined(separator: " ")
+                    out += "\n"
+                    if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+                }
+                FileHandle.standardOutput.write(Data(out.utf8))
+                return
+            }
+            let clock = ContinuousClock()
+            var ids: [[UInt32]] = []
+            let elapsed = clock.measure { ids = model.encodeBatch(lines, addSpecialTokens: !noSpecial, threads: threads) }
+            let report = EncodeReport(lines: lines.count, bytes: lines.reduce(0) { $0 + $1.utf8.count },
+                                      tokens: ids.reduce(0) { $0 + $1.count }, threads: threads,
+                                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            print(json ? JSONWriter.string(report.json) : report.text)
+        }
+    }
+
+    struct Decode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the text of each line of space-separated ids in FILE.")
+        @Option(help: "The tokenizer.json.") var tokenizer: String
+        @Flag(help: "Drop special tokens (skip_special_tokens=True).") var skipSpecial = false
+        @Flag(help: "Print each text as a JSON string (keeps newlines visible).") var json = false
+        @Argument(help: "File of id lines, or - for standard input.") var file: String
+
+        func run() throws {
+            let model = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
+            for (n, line) in TextFiles.lines(try TextFiles.read(URL(fileURLWithPath: file))).enumerated() {
+                let ids = try line.split(separator: " ").map { field in
+                    guard let id = UInt32(field) else { throw ValidationError("\(file):\(n + 1): \(field.debugDescription) is not a token id") }
+                    return id
+                }
+                let text = model.decode(ids, skipSpecialTokens: skipSpecial)
+                print(json ? JSONWriter.string(.string(text)) : text)
+            }
+        }
+    }
+
+    struct Info: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Summarize a tokenizer.json.")
+        @Option(help: "The tokenizer.json.") var tokenizer: String
+        @Flag(help: "Print the summary as JSON.") var json = false
+
+        func run() throws {
+            let info = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer)).info
+            print(json ? JSONWriter.string(info.json) : info.text)
+        }
+    }
+
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a byte-level BPE tokenizer on text files; the result equals HF's BpeTrainer.",
+            discussion: "Files are read line by line, line endings kept, as HF's Tokenizer.train(files) does.")
+        @Option(help: "Vocabulary size, special tokens and the 256 bytes included.") var vocabSize: Int
+        @Option(help: "Pairs seen fewer times are not merged.") var minFrequency: Int64 = 0
+        @Option(help: "A special token (repeatable); they take the first ids.") var specialToken: [String] = []
+        @Option(help: "Longest token, in bytes.") var maxTokenLength: Int?
+        @Option(help: "Pre-tokenization: gpt2, llama3 or qwen2.") var preTokenizer: TrainingPreTokenizer = .gpt2
+        @Flag(help: "NFC-normalize text first.") var nfc = false
+        @Option(name: .shortAndLong, help: "Where to write tokenizer.json.") var output: String
+        @Flag(help: "No progress on stderr.") var quiet = false
+        @Argument(help: "Text files.") var files: [String]
+
+        func validate() throws {
+            guard vocabSize > 0 else { throw ValidationError("--vocab-size must be positive") }
+            guard !files.isEmpty else { throw ValidationError("give at least one text file") }
+        }
+
+        func run() throws {
+            let trainer = try BPETrainer(options: BPETrainingOptions(
+                vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specialToken,
+                maxTokenLength: maxTokenLength, preTokenizer: preTokenizer, nfc: nfc))
+            for file in files { trainer.feed(TextFiles.linesWithEndings(try TextFiles.read(URL(fileURLWithPath: file)))) }
+            let progress = TrainingProgressDisplay.stderrHandler(quiet: quiet)
+            let tokenizer = try trainer.train(progress: progress)
+            TrainingProgressDisplay.finish(progress)
+            try tokenizer.save(to: URL(fileURLWithPath: output))
+            print("trained \(tokenizer.vocabSize) tokens (\(tokenizer.info.merges) merges) from \(trainer.textsSeen) lines, "
+                + "\(trainer.distinctWords) distinct words; wrote \(output)")
+        }
+    }
+}
+
+extension TrainingPreTokenizer: ExpressibleByArgument {}
