@@ -25,6 +25,9 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "Chat template: chatml, llama3, zephyr, or auto (from tokenizer_config.json).")
     var template: String = "auto"
 
+    @Option(help: "Where the assistant header goes in pairs: trl (in the prompt) or alignment-handbook (in the scored response, as the DPO-Shift paper's pipeline).")
+    var responseConvention: String = "trl"
+
     @Option(help: "Longest sequence in tokens (packed length for SFT; prompt + response for pairs).")
     var maxLength: Int = 1024
 
@@ -49,7 +52,8 @@ struct TokenizeCommand: ParsableCommand {
     func validate() throws {
         if (tokenizer == nil) == (trainBPE == nil) { throw ValidationError("give exactly one of --tokenizer PATH and --train-bpe N") }
         if let n = trainBPE, n < 300 { throw ValidationError("--train-bpe needs a vocabulary of at least 300 (256 bytes + specials + merges)") }
-        if template != "auto", ChatFormat(rawValue: template) == nil { throw ValidationError("unknown --template '\(template)'; expected chatml, llama3, zephyr or auto") }
+        if ResponseConvention(rawValue: responseConvention) == nil { throw ValidationError("--response-convention must be trl or alignment-handbook") }
+        if template != "auto", ChatTemplateFamily(rawValue: template) == nil { throw ValidationError("unknown --template '\(template)'; expected chatml, llama3, zephyr or auto") }
         if template == "auto", trainBPE != nil { throw ValidationError("--template auto needs a model's tokenizer_config.json; with --train-bpe name the template") }
         if TruncationMode(rawValue: truncation) == nil { throw ValidationError("--truncation must be keep_end or keep_start") }
         if TokenizeSettings.SFTSource(rawValue: sftFrom) == nil { throw ValidationError("--sft-from must be conversations or chosen") }
@@ -63,12 +67,12 @@ struct TokenizeCommand: ParsableCommand {
         let (tok, format) = try prepareTokenizer(catalog: catalog, saveTo: saved)
         var hasher = SHA256()
         hasher.update(Array(try Data(contentsOf: saved)))
-        let settings = TokenizeSettings(template: format.rawValue,
+        let settings = TokenizeSettings(template: format, convention: ResponseConvention(rawValue: responseConvention)!,
                                         limits: try PreferenceLimits(maxLength: maxLength, maxPromptLength: maxPromptLength,
                                                                      mode: TruncationMode(rawValue: truncation)!),
                                         pack: pack, sftSource: .init(rawValue: sftFrom)!, lossOn: .init(rawValue: lossOn)!)
         let bar = ProgressBar(label: "tokenize", quiet: common.quiet)
-        let job = TokenizeJob(catalog: catalog, tokenizer: tok, tokenizerSHA256: hasher.finalizeHex(), renderer: format, settings: settings,
+        let job = TokenizeJob(catalog: catalog, tokenizer: tok, tokenizerSHA256: hasher.finalizeHex(), settings: settings,
                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let report = try job.run { phase, done, total in bar.update(done: Double(done), total: Double(total), detail: phase) }
         bar.finish()
@@ -76,12 +80,12 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     /// Loads the given tokenizer or trains one on the train split; saves it in the workspace.
-    private func prepareTokenizer(catalog: Catalog, saveTo saved: URL) throws -> (Tokenizer, ChatFormat) {
+    private func prepareTokenizer(catalog: Catalog, saveTo saved: URL) throws -> (Tokenizer, ChatTemplate) {
         if let n = trainBPE {
-            let format = ChatFormat(rawValue: template)!
+            let format = ChatTemplate(family: ChatTemplateFamily(rawValue: template)!)
             let texts = try WorkspaceCorpus.trainTexts(catalog)
             if !common.quiet { Console.note("training a \(n)-token BPE on \(texts.count) train-split texts") }
-            let trainer = try BPETrainer(options: BPETrainingOptions(vocabSize: n, specialTokens: format.specialTokens))
+            let trainer = try BPETrainer(options: BPETrainingOptions(vocabSize: n, specialTokens: format.family.specialTokens))
             trainer.feed(texts)
             let tok = try trainer.train()
             try tok.save(to: saved)
@@ -94,16 +98,12 @@ struct TokenizeCommand: ParsableCommand {
         }
         let tok: Tokenizer
         do { tok = try Tokenizer(contentsOf: url) } catch { throw CLIError("\(url.path): \(error)") }
-        var format: ChatFormat
+        let format: ChatTemplate
         if template == "auto" {
             let configURL = url.deletingLastPathComponent().appendingPathComponent("tokenizer_config.json")
-            guard let data = FileManager.default.contents(atPath: configURL.path),
-                  let chat = try JSONParser.parse(Array(data))["chat_template"]?.stringValue else {
-                throw CLIError("--template auto: \(configURL.path) has no chat_template; pass --template chatml, llama3 or zephyr")
-            }
-            do { format = try ChatFormat.detect(chatTemplate: chat) } catch { throw CLIError("\(configURL.path): \(error)") }
+            do { format = try ChatTemplate(contentsOf: configURL) } catch { throw CLIError("--template auto: \(error); or pass --template chatml, llama3 or zephyr") }
         } else {
-            format = ChatFormat(rawValue: template)!
+            format = ChatTemplate(family: ChatTemplateFamily(rawValue: template)!)
         }
         if url.standardizedFileURL != saved.standardizedFileURL {
             if FileManager.default.fileExists(atPath: saved.path) { try FileManager.default.removeItem(at: saved) }

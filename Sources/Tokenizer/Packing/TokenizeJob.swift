@@ -15,7 +15,6 @@ public final class TokenizeJob {
 
     private let catalog: Catalog
     private let tokenizer: Tokenizer
-    private let renderer: ChatRendering
     private var settings: TokenizeSettings
     private let threads: Int
     private let encoder: SegmentEncoder
@@ -24,11 +23,10 @@ public final class TokenizeJob {
 
     public typealias Progress = @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
 
-    public init(catalog: Catalog, tokenizer: Tokenizer, tokenizerSHA256: String, renderer: ChatRendering, settings: TokenizeSettings,
+    public init(catalog: Catalog, tokenizer: Tokenizer, tokenizerSHA256: String, settings: TokenizeSettings,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.catalog = catalog
         self.tokenizer = tokenizer
-        self.renderer = renderer
         self.settings = settings
         self.settings.tokenizerSHA256 = tokenizerSHA256
         self.threads = max(1, threads)
@@ -112,7 +110,7 @@ public final class TokenizeJob {
     /// Ids and loss flags of one conversation: BOS once at the start when the tokenizer has
     /// one and the template did not write it; loss on assistant answers (or on everything).
     private func sftDocument(_ row: SFTRow) throws -> (ids: [UInt32], trainable: [Bool]) {
-        var (ids, trainable) = encoder.encode(try renderer.segments(row.messages))
+        var (ids, trainable) = encoder.encode(try settings.template.segments(row.messages))
         if let bos = tokenizer.specialTokens.bos, ids.first != bos {
             ids.insert(bos, at: 0)
             trainable.insert(false, at: 0)
@@ -200,18 +198,14 @@ public final class TokenizeJob {
 
     private enum PreferenceOutcome { case example(ShardExample), skipped(String) }
 
-    /// Prompt, chosen and rejected ids under the join rule, BOS at the start of the prompt,
+    /// Prompt, chosen and rejected ids under the join rule (the prompt is the prefix both
+    /// whole texts share), BOS at the start of the prompt,
     /// cut by the limits with no side left empty.
     private func preferenceExample(_ row: PairRow, split: String) throws -> PreferenceOutcome {
-        let promptText = try renderer.renderPrompt(row.prompt)
-        let c = encoder.encodePair(prompt: promptText, response: renderer.renderResponse(row.chosen))
-        let r = encoder.encodePair(prompt: promptText, response: renderer.renderResponse(row.rejected))
-        // The prompt is shared: where a merge moved the boundary differently, the common
-        // prefix is the prompt and the rest belongs to each response.
-        let k = SegmentEncoder.commonPrefix(c.prompt, r.prompt)
-        var prompt = Array(c.prompt[..<k])
-        let chosen = Array(c.prompt[k...]) + c.response
-        let rejected = Array(r.prompt[k...]) + r.response
+        let text = try settings.template.render(prompt: row.prompt, responses: [row.chosen, row.rejected], convention: settings.convention)
+        let ids = tokenizer.encode(prompt: text.prompt, responses: text.responses)
+        var prompt = ids.prompt
+        let chosen = ids.responses[0], rejected = ids.responses[1]
         if let bos = tokenizer.specialTokens.bos, prompt.first != bos { prompt.insert(bos, at: 0) }
         guard !prompt.isEmpty else { return .skipped("empty_prompt_after_tokenization") }
         guard !chosen.isEmpty, !rejected.isEmpty else { return .skipped("empty_response_after_tokenization") }

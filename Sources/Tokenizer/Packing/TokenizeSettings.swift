@@ -17,7 +17,9 @@ public struct TokenizeSettings: Sendable, Equatable {
         case all
     }
 
-    public var template: String
+    public var template: ChatTemplate
+    /// Where the assistant header goes for preference pairs (TRL: prompt; alignment-handbook: response).
+    public var convention: ResponseConvention
     public var limits: PreferenceLimits
     public var pack: Bool
     public var sftSource: SFTSource
@@ -27,8 +29,10 @@ public struct TokenizeSettings: Sendable, Equatable {
     /// The split and pair settings (and when they were made) the shards were built from.
     public var upstream: String = ""
 
-    public init(template: String, limits: PreferenceLimits, pack: Bool = true, sftSource: SFTSource = .conversations, lossOn: LossOn = .assistant) {
+    public init(template: ChatTemplate, convention: ResponseConvention = .trl, limits: PreferenceLimits, pack: Bool = true,
+                sftSource: SFTSource = .conversations, lossOn: LossOn = .assistant) {
         self.template = template
+        self.convention = convention
         self.limits = limits
         self.pack = pack
         self.sftSource = sftSource
@@ -37,7 +41,9 @@ public struct TokenizeSettings: Sendable, Equatable {
 
     public var json: JSONValue {
         .object(JSONObject([
-            ("template", .string(template)), ("max_length", .int(Int64(limits.maxLength))),
+            ("template", .string(template.family.rawValue)), ("default_system_prompt", template.defaultSystemPrompt.map(JSONValue.string) ?? .null),
+            ("bos_token", .string(template.bosToken)), ("eos_token", .string(template.eosToken)),
+            ("convention", .string(convention.rawValue)), ("max_length", .int(Int64(limits.maxLength))),
             ("max_prompt_length", .int(Int64(limits.maxPromptLength))), ("truncation", .string(limits.mode.rawValue)),
             ("pack", .bool(pack)), ("sft_from", .string(sftSource.rawValue)), ("loss_on", .string(lossOn.rawValue)),
             ("tokenizer_sha256", .string(tokenizerSHA256)), ("upstream", .string(upstream)),
