@@ -25,10 +25,11 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Store", dependencies: ["JSON", "CZstd", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["JSON", "Store", "CZstd", "CZlib"]),
+        .target(name: "Train", dependencies: ["JSON", "COpenBLAS"]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "JSON", "Store", "Ingest",
+            "JSON", "Store", "Ingest", "Train",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -36,5 +37,6 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "JSON"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "JSON"]),
     ]
 )
