@@ -290,6 +290,29 @@ def build_variant(name, overrides, packed, seed):
     print(f"{name}: loss {loss.item():.6f}, transformers cross-check max |Δlogit| {crosscheck:.2e}")
 
 
+def write_dtypes_and_schedules():
+    """A file with the same values stored as F32, F16 and BF16 (with F16 subnormals and
+    infinities), and learning rates from transformers' own schedule functions."""
+    values = torch.tensor([0.0, -0.0, 1.0, -2.5, 3.14159, 65504.0, 1e-7, -6e-8, 1e5, float("inf"), 0.333333, -1e-3])
+    save_file({"f32": values.float(), "f16": values.half(), "bf16": values.bfloat16(),
+               "f16_as_f32": values.half().float(), "bf16_as_f32": values.bfloat16().float(),
+               "matrix": torch.arange(6, dtype=torch.float32).view(2, 3)},
+              os.path.join(OUT, "dtypes.safetensors"), metadata={"format": "pt"})
+    from transformers import get_cosine_schedule_with_warmup, get_linear_schedule_with_warmup
+    rates = {}
+    for name, fn in [("cosine", get_cosine_schedule_with_warmup), ("linear", get_linear_schedule_with_warmup)]:
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=3e-4)
+        sched = fn(opt, num_warmup_steps=3, num_training_steps=17)
+        seq = []
+        for _ in range(20):
+            seq.append(opt.param_groups[0]["lr"])
+            opt.step()
+            sched.step()
+        rates[name] = seq
+    with open(os.path.join(OUT, "schedules.json"), "w") as f:
+        json.dump(dict(peak=3e-4, warmup_steps=3, total_steps=17, rates=rates), f, indent=1)
+
+
 def check_pref_checkpoint(folder):
     """Loads a folder written by `pref` with transformers' Auto classes and writes the logits
     of the batch stored in folder/../batch.json, for the Swift test to compare against."""
@@ -316,6 +339,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     for i, (name, (overrides, packed)) in enumerate(VARIANTS.items()):
         build_variant(name, overrides, packed, seed=1000 + 10 * i)
+    write_dtypes_and_schedules()
 
 
 if __name__ == "__main__":
