@@ -5,7 +5,7 @@ Install: pip install torch transformers safetensors   (tested: torch 2.15, trans
 Run:     python scripts/model-golden.py            # writes fixtures/model/*.safetensors + *.json
          python scripts/model-golden.py --pref-checkpoint DIR
              # loads a checkpoint folder written by `pref` into transformers and writes the
-             # logits it computes on a fixed batch to DIR/../hf-logits.safetensors
+             # logits it computes on DIR/../batch.json to DIR/../<name>-hf-logits.safetensors
 
 For each variant the script builds a tiny model from a seed in plain PyTorch (explicit
 RMSNorm, RoPE, grouped-query attention with per-document masks, SwiGLU), checks its logits
@@ -317,13 +317,16 @@ def check_pref_checkpoint(folder):
     """Loads a folder written by `pref` with transformers' Auto classes and writes the logits
     of the batch stored in folder/../batch.json, for the Swift test to compare against."""
     from transformers import AutoModelForCausalLM
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    model, info = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, output_loading_info=True)
+    model.eval()
+    problems = {k: v for k, v in info.items() if v}
+    assert not problems, f"transformers reported loading problems: {problems}"
     with open(os.path.join(folder, "..", "batch.json")) as f:
         batch = json.load(f)
     inputs = torch.tensor(batch["inputs"]).view(batch["rows"], batch["length"])
     with torch.no_grad():
         logits = model(input_ids=inputs).logits.contiguous()
-    out = os.path.join(folder, "..", "hf-logits.safetensors")
+    out = os.path.join(folder, "..", os.path.basename(os.path.normpath(folder)) + "-hf-logits.safetensors")
     save_file({"logits": logits}, out, metadata={"format": "pt", "class": type(model).__name__})
     print(f"{type(model).__name__} loaded {folder}; logits {tuple(logits.shape)} written to {out}")
 

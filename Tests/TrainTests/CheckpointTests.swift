@@ -86,3 +86,31 @@ import Testing
         }
     }
 }
+
+/// Checkpoints written by `pref train` (fixtures/model/pref-checkpoints/<name>) were loaded by
+/// transformers' AutoModelForCausalLM in scripts/model-golden.py --pref-checkpoint, which
+/// reported no missing or unexpected weights and saved its logits. Our logits must match
+/// them, and today's writer must still produce those exact bytes.
+@Suite struct TransformersInteropTests {
+    @Test(arguments: ["llama", "qwen2"])
+    func checkpointWrittenByPrefGivesTransformersLogits(name: String) throws {
+        let folder = Fixtures.url("fixtures/model/pref-checkpoints/\(name)")
+        let model = try Checkpoint.loadModel(from: folder, threads: 2)
+        let batchJSON = try Fixtures.json("fixtures/model/pref-checkpoints/batch.json")
+        let rows = batchJSON["rows"]!.intValue!, length = batchJSON["length"]!.intValue!
+        let inputs = batchJSON["inputs"]!.int32s
+        let batch = try TokenBatch(rows: rows, length: length, inputs: inputs, targets: inputs,
+                                   lossWeights: [Float](repeating: 0, count: inputs.count))
+        let hf = try Fixtures.safetensors("fixtures/model/pref-checkpoints/\(name)-hf-logits.safetensors")
+        #expect(hf.entry("logits")?.shape == [rows, length, model.config.vocabSize])
+        expectClose(try model.logits(batch), try hf.floats("logits"), relative: 1e-4, "\(name) logits vs transformers")
+
+        let resaved = CheckpointTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: resaved) }
+        try Checkpoint.save(model: model, to: resaved)
+        for file in ["config.json", "model.safetensors"] {
+            let committed = try Data(contentsOf: folder.appendingPathComponent(file))
+            #expect(try Data(contentsOf: resaved.appendingPathComponent(file)) == committed, "\(file) bytes changed")
+        }
+    }
+}

@@ -43,6 +43,24 @@ public enum Checkpoint {
         }
     }
 
+    /// Writes the model files (config, weights, tokenizer) into an existing folder that holds
+    /// other things too (a run folder with metrics and checkpoints). Each file appears
+    /// atomically: all are written to a temporary sibling folder first, then renamed in.
+    public static func saveModelFiles(model: LlamaModel, tokenizer: URL? = nil, into folder: URL) throws(TrainError) {
+        let staging = folder.appendingPathComponent(".model-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: staging) }
+        try save(model: model, tokenizer: tokenizer, to: staging)
+        // The config goes last: a folder with a config.json always has its weights.
+        for name in [weightsFile, tokenizerFile, configFile] {
+            let source = staging.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: source.path) else { continue }
+            guard rename(source.path, folder.appendingPathComponent(name).path) == 0 else {
+                throw .io("\(folder.path): cannot move \(name) into place")
+            }
+        }
+        try syncDirectory(folder)
+    }
+
     static func writeWeights(_ model: LlamaModel, to url: URL) throws(TrainError) {
         let tensors = model.layout.tensors.map { t in
             SafetensorsWriter.Tensor(name: t.name, shape: t.shape,
