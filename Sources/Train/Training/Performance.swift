@@ -44,10 +44,9 @@ public enum Performance {
 
     /// Times `steps` optimizer steps (after one untimed warm-up step) of cross-entropy training
     /// on uniformly random tokens; tokens/s uses the median step time.
-    public static func benchmarkTraining(config: ModelConfig, rows: Int, length: Int, steps: Int, threads: Int,
+    public static func benchmarkTraining(model: LlamaModel, rows: Int, length: Int, steps: Int,
                                          seed: UInt64 = 1) throws(TrainError) -> TrainingBenchmark {
-        let model = try LlamaModel(config: config, threads: threads)
-        model.initializeParameters(seed: seed)
+        let config = model.config
         let session = TrainingSession(model: model, adamW: AdamWSettings(weightDecay: 0.1),
                                       schedule: LearningRateSchedule(peak: 1e-4, warmupSteps: 0, totalSteps: steps + 1, decay: .cosine),
                                       maxGradNorm: 1.0, state: TrainerState(maxSteps: steps + 1, seed: seed))
