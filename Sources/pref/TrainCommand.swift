@@ -5,15 +5,15 @@ import Train
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a Llama-architecture model on the CPU (SFT).",
+        abstract: "Train a Llama-architecture model on the CPU (SFT; DPO-Shift benchmark).",
         discussion: """
             Until the tokenized shards are wired in, --text-jsonl FILE is the developer data path: \
             conversations (messages/chosen/text) tokenized one byte per token (vocabulary 258), \
             the last --test-fraction held out for evaluation. --benchmark N times N steps on random \
-            tokens instead and prints tokens/s, FLOP/s against the sgemm peak, and peak memory.
+            tokens instead and prints tokens/s, FLOP/s against the sgemm peak, and peak memory;             with --stage dpo it times DPO-Shift steps on random pairs (--pairs, --prompt-length, --response-length).
             """)
 
-    @Option(help: "Training stage (sft).") var stage = "sft"
+    @Option(help: "Training stage: sft (dpo: --benchmark only, for now).") var stage = "sft"
     @Option(help: "tiny | small | CONFIG.json | HF model folder.") var model = "tiny"
     @Option(help: "Workspace folder.") var workspace = "./pref-workspace"
     @Option(name: .customLong("run"), help: "Run name: output goes to WORKSPACE/runs/NAME.") var runName = "sft"
@@ -35,10 +35,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Continue from the newest checkpoint of the run.") var resume = false
     @Option(help: "Benchmark N steps on random tokens instead of training.") var benchmark: Int?
+    @Option(help: "DPO benchmark: pairs per step.") var pairs = 8
+    @Option(help: "DPO benchmark: prompt tokens.") var promptLength = 128
+    @Option(help: "DPO benchmark: tokens per response.") var responseLength = 128
     @Flag(help: "No progress output.") var quiet = false
 
     func validate() throws {
-        guard stage == "sft" else { throw ValidationError("--stage \(stage): only sft is available in this command so far") }
+        guard stage == "sft" || (stage == "dpo" && benchmark != nil) else {
+            throw ValidationError("--stage \(stage): sft, or dpo with --benchmark (DPO training is wired to the shards separately)")
+        }
         guard batchTokens >= seqLen, seqLen > 0 else { throw ValidationError("--batch-tokens must be at least --seq-len") }
         guard LearningRateSchedule.Decay(rawValue: lrSchedule) != nil else { throw ValidationError("--lr-schedule: cosine, linear or constant") }
         guard benchmark != nil || textJsonl != nil else {
@@ -50,7 +55,9 @@ struct TrainCommand: ParsableCommand {
         let rows = batchTokens / seqLen
         if let steps = benchmark {
             let loaded = try ModelSource.load(model, vocabSize: 8192, threads: threads, seed: seed)
-            let result = try Performance.benchmarkTraining(config: loaded.config, rows: rows, length: seqLen, steps: steps, threads: threads)
+            let result = stage == "dpo"
+                ? try Performance.benchmarkDPO(model: loaded, pairs: pairs, promptLength: promptLength, responseLength: responseLength, steps: steps)
+                : try Performance.benchmarkTraining(model: loaded, rows: rows, length: seqLen, steps: steps)
             let peak = Performance.sgemmPeak(pool: WorkerPool(threads: threads))
             print(String(format: "{\"parameters\": %d, \"tokens_per_step\": %d, \"tokens_per_second\": %.1f, \"median_step_seconds\": %.4f, \"flops_per_second\": %.4e, \"sgemm_peak_flops_per_second\": %.4e, \"fraction_of_sgemm_peak\": %.3f, \"peak_rss_bytes\": %d, \"threads\": %d}",
                          result.parameters, result.tokensPerStep, result.tokensPerSecond, result.stepSeconds.sorted()[result.stepSeconds.count / 2],

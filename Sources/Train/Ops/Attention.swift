@@ -48,14 +48,8 @@ enum Attention {
                     for t in r0..<r1 {
                         let row = scores + (t - r0) * cols
                         let lo = Int(starts[t]) - c0, hi = t - c0
-                        var m = -Float.infinity
-                        for j in lo...hi where row[j] > m { m = row[j] }
-                        var sum: Float = 0
-                        for j in lo...hi {
-                            let e = Foundation.exp(row[j] - m)
-                            row[j] = e
-                            sum += e
-                        }
+                        let m = FastMath.maximum(row + lo, count: hi - lo + 1)
+                        let sum = FastMath.expShiftedSum(row + lo, count: hi - lo + 1, shift: m)
                         let inverse = 1 / sum
                         for j in 0..<lo { row[j] = 0 }
                         for j in lo...hi { row[j] *= inverse }
@@ -106,13 +100,9 @@ enum Attention {
                     for t in r0..<r1 {
                         let p = probs + (t - r0) * cols, dp = dprobs + (t - r0) * cols
                         let lo = Int(starts[t]) - c0, hi = t - c0
-                        let l = lseRow[t]
+                        _ = FastMath.expShiftedSum(p + lo, count: hi - lo + 1, shift: lseRow[t])
                         var dot: Float = 0
-                        for j in lo...hi {
-                            let e = Foundation.exp(p[j] - l)
-                            p[j] = e
-                            dot += e * dp[j]
-                        }
+                        for j in lo...hi { dot += p[j] * dp[j] }
                         for j in 0..<lo { p[j] = 0; dp[j] = 0 }
                         for j in lo...hi { dp[j] = p[j] * (dp[j] - dot) }
                         for j in (hi + 1)..<cols { p[j] = 0; dp[j] = 0 }

@@ -12,7 +12,7 @@ import Foundation
 /// Shapes: x [n, d], weight [vocab, d], targets [n], logProbs [n], dx [n, d].
 enum LogProbHead {
     /// Rows per chunk: about 16 MiB of logits.
-    static func chunkRows(n: Int, vocab: Int) -> Int { max(1, min(n, (1 << 22) / max(1, vocab))) }
+    static func chunkRows(n: Int, vocab: Int) -> Int { max(1, min(n, (1 << 24) / max(1, vocab))) }
 
     static func scratchCount(n: Int, vocab: Int) -> Int { chunkRows(n: n, vocab: vocab) * vocab }
 
@@ -31,17 +31,11 @@ enum LogProbHead {
             pool.forRanges(rows, minimumChunk: 1) { _, range in
                 for r in range {
                     let z = logits + r * vocab
-                    var m = -Float.infinity
-                    for j in 0..<vocab where z[j] > m { m = z[j] }
+                    let m = FastMath.maximum(z, count: vocab)
                     let target = Int(targets[r0 + r])
                     let valid = target >= 0 && target < vocab
                     let targetLogit = valid ? z[target] : 0
-                    var sum: Float = 0
-                    for j in 0..<vocab {
-                        let e = Foundation.exp(z[j] - m)
-                        z[j] = e
-                        sum += e
-                    }
+                    let sum = FastMath.expShiftedSum(z, count: vocab, shift: m)
                     logProbs[r0 + r] = valid ? targetLogit - m - Foundation.log(sum) : 0
                     guard let tokenGradients else { continue }
                     let g = valid ? tokenGradients[r0 + r] : 0

@@ -69,4 +69,51 @@ public enum Performance {
                                  flopsPerSecond: tokensPerSecond * config.trainingFlopsPerToken(length: length),
                                  peakResidentBytes: peakResidentBytes())
     }
+
+    /// Times `steps` DPO optimizer steps (after one untimed warm-up): `pairs` random pairs of
+    /// a `promptLength`-token prompt and two `responseLength`-token responses, chosen and
+    /// rejected in one forward pass, reference log-probs precomputed once from the starting
+    /// weights (as `pref train --stage dpo` stores them). Tokens counted: both halves.
+    public static func benchmarkDPO(model: LlamaModel, pairs: Int, promptLength: Int, responseLength: Int, steps: Int,
+                                    beta: Double = 0.1, lambda: Double = 0.95, seed: UInt64 = 1) throws(TrainError) -> TrainingBenchmark {
+        let config = model.config
+        let session = TrainingSession(model: model, adamW: AdamWSettings(weightDecay: 0.1),
+                                      schedule: LearningRateSchedule(peak: 1e-5, warmupSteps: 0, totalSteps: steps + 1, decay: .cosine),
+                                      maxGradNorm: 1.0, state: TrainerState(maxSteps: steps + 1, seed: seed))
+        var random = SeededRandom(seed: seed)
+        let length = promptLength + responseLength - 1
+        func half(_ prompts: [[Int32]]) throws(TrainError) -> TokenBatch {
+            var inputs: [Int32] = [], targets: [Int32] = [], weights: [Float] = []
+            for prompt in prompts {
+                let sequence = prompt + (0..<responseLength).map { _ in Int32(random.next() % UInt64(config.vocabSize)) }
+                inputs += sequence.dropLast()
+                targets += sequence.dropFirst()
+                weights += (0..<length).map { $0 + 1 >= promptLength ? 1 : 0 }
+            }
+            return try TokenBatch(rows: prompts.count, length: length, inputs: inputs, targets: targets, lossWeights: weights)
+        }
+        var batches: [PreferenceBatch] = []
+        for _ in 0...steps {
+            let prompts = (0..<pairs).map { _ in (0..<promptLength).map { _ in Int32(random.next() % UInt64(config.vocabSize)) } }
+            let chosen = try half(prompts), rejected = try half(prompts)
+            let reference = try DPOStep.sequenceLogProbs(model: model, chosen: chosen, rejected: rejected)
+            batches.append(try PreferenceBatch(chosen: chosen, rejected: rejected, referenceChosen: reference.chosen,
+                                               referenceRejected: reference.rejected))
+        }
+        let loss = DPOShiftLoss(beta: beta)
+        var times: [Double] = []
+        for (step, batch) in batches.enumerated() {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try DPOStep.accumulate(model: model, batch: batch, loss: loss, lambda: lambda)
+            _ = session.step()
+            if step > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+        }
+        let tokens = 2 * pairs * length
+        let median = times.sorted()[times.count / 2]
+        let tokensPerSecond = Double(tokens) / median
+        return TrainingBenchmark(parameters: model.parameterCount, tokensPerStep: tokens, stepSeconds: times,
+                                 tokensPerSecond: tokensPerSecond,
+                                 flopsPerSecond: tokensPerSecond * config.trainingFlopsPerToken(length: length),
+                                 peakResidentBytes: peakResidentBytes())
+    }
 }
