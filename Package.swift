@@ -28,11 +28,12 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["JSON", "Store", "Parquet", "CZstd", "CZlib"]),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
         .target(name: "Tokenizer", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Train", dependencies: ["JSON", "Store", "Tokenizer", "COpenBLAS", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "JSON", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer",
+            "JSON", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer", "Train",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -44,5 +45,6 @@ let package = Package(
         .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipelineTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Store", "JSON"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "JSON"]),
     ]
 )

@@ -1,0 +1,107 @@
+/// Everything the forward pass keeps for the backward pass, plus scratch, sized for one
+/// batch shape. Normalised activations and the SwiGLU product are not kept: the backward
+/// pass recomputes them from the saved inputs and 1/rms, which is cheap and halves memory.
+final class Activations {
+    let rows: Int, length: Int
+    var n: Int { rows * length }
+
+    // Batch copies the kernels read through pointers.
+    let inputs: UnsafeMutableBufferPointer<Int32>
+    let targets: UnsafeMutableBufferPointer<Int32>
+    let positions: UnsafeMutableBufferPointer<Int32>
+    let documentStarts: UnsafeMutableBufferPointer<Int32>
+
+    /// residual[l] is the input of layer l; residual[layers] feeds the final norm.
+    let residual: [FloatBuffer]
+    let attentionResidual: [FloatBuffer]
+    let inputRstd: [FloatBuffer], postRstd: [FloatBuffer]
+    let q: [FloatBuffer], k: [FloatBuffer], v: [FloatBuffer]
+    let logSumExp: [FloatBuffer]
+    let attention: [FloatBuffer]
+    let gate: [FloatBuffer], up: [FloatBuffer]
+    let finalRstd: FloatBuffer
+    let finalNorm: FloatBuffer
+    let logProbs: FloatBuffer
+
+    // Scratch shared by all layers.
+    let normOut: FloatBuffer
+    let hidden: FloatBuffer
+    let attentionScratch: FloatBuffer
+    let headScratch: FloatBuffer
+    let normScratch: FloatBuffer
+
+    private let config: ModelConfig
+    private var backwardBuffers: BackwardBuffers?
+
+    init(config c: ModelConfig, rows: Int, length: Int, threads: Int) {
+        self.config = c
+        self.rows = rows
+        self.length = length
+        let n = rows * length, d = c.hiddenSize, layers = c.numHiddenLayers
+        func make(_ count: Int) -> [FloatBuffer] { (0..<layers).map { _ in FloatBuffer(count: count) } }
+        func ints() -> UnsafeMutableBufferPointer<Int32> {
+            let b = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
+            b.initialize(repeating: 0)
+            return b
+        }
+        inputs = ints(); targets = ints(); positions = ints(); documentStarts = ints()
+        residual = (0...layers).map { _ in FloatBuffer(count: n * d) }
+        attentionResidual = make(n * d)
+        inputRstd = make(n); postRstd = make(n)
+        q = make(n * c.queryDim); k = make(n * c.keyValueDim); v = make(n * c.keyValueDim)
+        logSumExp = make(rows * c.numAttentionHeads * length)
+        attention = make(n * c.queryDim)
+        gate = make(n * c.intermediateSize); up = make(n * c.intermediateSize)
+        finalRstd = FloatBuffer(count: n)
+        finalNorm = FloatBuffer(count: n * d)
+        logProbs = FloatBuffer(count: n)
+        normOut = FloatBuffer(count: n * d)
+        hidden = FloatBuffer(count: n * c.intermediateSize)
+        attentionScratch = FloatBuffer(count: threads * Attention.scratchPerWorker(length: length))
+        headScratch = FloatBuffer(count: LogProbHead.scratchCount(n: n, vocab: c.vocabSize))
+        normScratch = FloatBuffer(count: threads * d)
+    }
+
+    deinit {
+        inputs.deallocate(); targets.deallocate(); positions.deallocate(); documentStarts.deallocate()
+    }
+
+    func load(_ batch: TokenBatch) {
+        _ = inputs.update(from: batch.inputs)
+        _ = targets.update(from: batch.targets)
+        _ = positions.update(from: batch.positions)
+        _ = documentStarts.update(from: batch.documentStarts)
+        // Ignored positions may carry any target (e.g. −100); the head skips out-of-range ids.
+        for i in 0..<n where batch.lossWeights[i] == 0 { targets[i] = -1 }
+    }
+
+    /// Gradient buffers, allocated on the first backward pass (forward-only models such as a
+    /// DPO reference never pay for them).
+    var gradients: BackwardBuffers {
+        if let backwardBuffers { return backwardBuffers }
+        let b = BackwardBuffers(config: config, n: n)
+        backwardBuffers = b
+        return b
+    }
+}
+
+/// Activation gradients, reused by every layer. (The gate gradient reuses the forward
+/// `hidden` scratch, which is free again once the down projection's gradient is taken.)
+final class BackwardBuffers {
+    let residual: FloatBuffer, norm: FloatBuffer
+    let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, attention: FloatBuffer
+    let up: FloatBuffer, hidden: FloatBuffer
+    let tokenGradients: FloatBuffer
+
+    init(config c: ModelConfig, n: Int) {
+        residual = FloatBuffer(count: n * c.hiddenSize)
+        norm = FloatBuffer(count: n * c.hiddenSize)
+        q = FloatBuffer(count: n * c.queryDim)
+        k = FloatBuffer(count: n * c.keyValueDim)
+        v = FloatBuffer(count: n * c.keyValueDim)
+        attention = FloatBuffer(count: n * c.queryDim)
+        up = FloatBuffer(count: n * c.intermediateSize)
+        hidden = FloatBuffer(count: n * c.intermediateSize)
+        tokenGradients = FloatBuffer(count: n)
+    }
+}

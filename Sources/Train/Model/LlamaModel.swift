@@ -1,0 +1,252 @@
+/// A Llama-architecture decoder (Llama, Qwen2) in Float32 with hand-written forward and
+/// backward passes, after llm.c's `train_gpt2.c` and HF `modeling_llama.py`:
+///
+///     h = embed(tokens)
+///     per layer: h += o_proj(attention(rope(q_proj(n)), rope(k_proj(n)), v_proj(n)))  with n = rms_norm(h)
+///                h += down_proj(silu(gate_proj(n)) · up_proj(n))                      with n = rms_norm(h)
+///     log p = log_softmax(lm_head(rms_norm(h)))
+///
+/// Parameters and gradients are flat buffers indexed by `layout` (HF tensor names).
+/// Gradients accumulate across backward passes until `zeroGradients()`.
+public final class LlamaModel: @unchecked Sendable {
+    public let config: ModelConfig
+    public let layout: ParameterLayout
+    public let parameters: FloatBuffer
+    public let pool: WorkerPool
+    private var gradientBuffer: FloatBuffer?
+    private var activations: Activations?
+    private var rope: RoPETable
+    /// Set by `forward`, consumed by `backward`.
+    private var pendingBackward = false
+
+    public init(config: ModelConfig, threads: Int) throws(TrainError) {
+        try config.validate()
+        self.config = config
+        layout = ParameterLayout(config: config)
+        parameters = FloatBuffer(count: layout.totalCount)
+        pool = WorkerPool(threads: threads)
+        rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: 0)
+        for t in layout.tensors where t.name.hasSuffix("norm.weight") {
+            (parameters.pointer + t.offset).update(repeating: 1, count: t.count)
+        }
+    }
+
+    /// Gradient of the loss with respect to every parameter (same layout as `parameters`).
+    public var gradients: FloatBuffer {
+        if let gradientBuffer { return gradientBuffer }
+        let g = FloatBuffer(count: layout.totalCount)
+        gradientBuffer = g
+        return g
+    }
+
+    public func zeroGradients() { gradientBuffer?.zero() }
+
+    public var parameterCount: Int { layout.totalCount }
+
+    /// HF `_init_weights`: matrices ~ N(0, initializer_range), biases 0, norm gains 1.
+    public func initializeParameters(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let std = config.initializerRange
+        for t in layout.tensors {
+            let p = parameters.pointer + t.offset
+            if t.name.hasSuffix("norm.weight") {
+                p.update(repeating: 1, count: t.count)
+            } else if t.shape.count == 1 {
+                p.update(repeating: 0, count: t.count)
+            } else {
+                for i in 0..<t.count { p[i] = Float(random.nextNormal() * std) }
+            }
+        }
+    }
+
+    // MARK: Passes
+
+    /// Runs the forward pass and returns each token's log-probability of its target (0 where
+    /// the loss weight is 0). Keeps the activations for `backward`.
+    public func forward(_ batch: TokenBatch) throws(TrainError) -> [Float] {
+        let acts = try prepare(batch)
+        runLayersForward(acts)
+        runHead(acts, tokenGradients: nil)
+        pendingBackward = true
+        return acts.logProbs.array
+    }
+
+    /// Backpropagates `tokenGradients[i]` = ∂L/∂log p(target i) for the batch of the last
+    /// `forward` call, adding into `gradients`.
+    public func backward(tokenGradients: [Float]) throws(TrainError) {
+        guard pendingBackward, let acts = activations else { throw .invalidBatch("backward called without a forward pass") }
+        guard tokenGradients.count == acts.n else {
+            throw .invalidBatch("tokenGradients has \(tokenGradients.count) entries, expected \(acts.n)")
+        }
+        let g = acts.gradients.tokenGradients
+        _ = UnsafeMutableBufferPointer(start: g.pointer, count: acts.n).update(from: tokenGradients)
+        runHead(acts, tokenGradients: g.pointer)
+        runLayersBackward(acts)
+        pendingBackward = false
+    }
+
+    /// Cross-entropy training pass in one go: forward, then backward of
+    /// `Σ weight·(−log p) / normalizer`, without ever holding the full logits. Returns that
+    /// loss (the caller sums it over gradient-accumulation micro-batches).
+    @discardableResult
+    public func forwardBackwardCrossEntropy(_ batch: TokenBatch, normalizer: Double) throws(TrainError) -> Double {
+        guard normalizer > 0 else { throw .invalidBatch("cross-entropy normalizer must be positive") }
+        let acts = try prepare(batch)
+        runLayersForward(acts)
+        let g = acts.gradients.tokenGradients.pointer
+        let scale = Float(-1 / normalizer)
+        for i in 0..<acts.n { g[i] = batch.lossWeights[i] * scale }
+        runHead(acts, tokenGradients: g)
+        runLayersBackward(acts)
+        pendingBackward = false
+        var loss = 0.0
+        for i in 0..<acts.n where batch.lossWeights[i] != 0 {
+            loss -= Double(batch.lossWeights[i]) * Double(acts.logProbs[i])
+        }
+        return loss / normalizer
+    }
+
+    /// Full logits [rows, length, vocab] (for tests, evaluation and generation).
+    public func logits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
+        let acts = try prepare(batch)
+        runLayersForward(acts)
+        pendingBackward = false
+        let v = config.vocabSize
+        var out = [Float](repeating: 0, count: acts.n * v)
+        out.withUnsafeMutableBufferPointer { buffer in
+            Linear.forward(out: buffer.baseAddress!, inp: acts.finalNorm.pointer, weight: parameters.pointer + layout.lmHead,
+                           bias: nil, n: acts.n, inDim: config.hiddenSize, outDim: v, pool: pool)
+        }
+        return out
+    }
+
+    private func prepare(_ batch: TokenBatch) throws(TrainError) -> Activations {
+        try batch.validate(vocabSize: config.vocabSize)
+        if rope.positions < batch.length {
+            rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: batch.length)
+        }
+        let acts: Activations
+        if let existing = activations, existing.rows == batch.rows, existing.length == batch.length {
+            acts = existing
+        } else {
+            activations = nil
+            acts = Activations(config: config, rows: batch.rows, length: batch.length, threads: pool.threads)
+            activations = acts
+        }
+        acts.load(batch)
+        return acts
+    }
+
+    /// Frees the activation memory (it is reallocated on the next pass).
+    public func releaseActivations() { activations = nil }
+
+    // MARK: Layers
+
+    private func runLayersForward(_ a: Activations) {
+        let c = config, n = a.n, d = c.hiddenSize, F = c.intermediateSize
+        let p = UnsafePointer(parameters.pointer)
+        let eps = Float(c.rmsNormEps)
+        let shape = Attention.Shape(batch: a.rows, length: a.length, heads: c.numAttentionHeads,
+                                    kvHeads: c.numKeyValueHeads, headDim: c.headDim)
+        Embedding.forward(out: a.residual[0].pointer, tokens: a.inputs.baseAddress!, table: p + layout.embedding,
+                          n: n, d: d, pool: pool)
+        for (l, o) in layout.layers.enumerated() {
+            let x = a.residual[l].pointer
+            RMSNorm.forward(out: a.normOut.pointer, rstd: a.inputRstd[l].pointer, inp: x, weight: p + o.inputNorm,
+                            n: n, d: d, eps: eps, pool: pool)
+            Linear.forward(out: a.q[l].pointer, inp: a.normOut.pointer, weight: p + o.qWeight, bias: o.qBias.map { p + $0 },
+                           n: n, inDim: d, outDim: c.queryDim, pool: pool)
+            Linear.forward(out: a.k[l].pointer, inp: a.normOut.pointer, weight: p + o.kWeight, bias: o.kBias.map { p + $0 },
+                           n: n, inDim: d, outDim: c.keyValueDim, pool: pool)
+            Linear.forward(out: a.v[l].pointer, inp: a.normOut.pointer, weight: p + o.vWeight, bias: o.vBias.map { p + $0 },
+                           n: n, inDim: d, outDim: c.keyValueDim, pool: pool)
+            RoPE.forward(a.q[l].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numAttentionHeads, table: rope, pool: pool)
+            RoPE.forward(a.k[l].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numKeyValueHeads, table: rope, pool: pool)
+            Attention.forward(out: a.attention[l].pointer, lse: a.logSumExp[l].pointer, q: a.q[l].pointer, k: a.k[l].pointer,
+                              v: a.v[l].pointer, documentStarts: a.documentStarts.baseAddress!, shape: shape,
+                              scratch: a.attentionScratch.pointer, pool: pool)
+            let mid = a.attentionResidual[l].pointer
+            mid.update(from: x, count: n * d)
+            Linear.forward(out: mid, inp: a.attention[l].pointer, weight: p + o.oWeight, bias: o.oBias.map { p + $0 },
+                           n: n, inDim: c.queryDim, outDim: d, accumulate: true, pool: pool)
+            RMSNorm.forward(out: a.normOut.pointer, rstd: a.postRstd[l].pointer, inp: mid, weight: p + o.postNorm,
+                            n: n, d: d, eps: eps, pool: pool)
+            Linear.forward(out: a.gate[l].pointer, inp: a.normOut.pointer, weight: p + o.gate, bias: nil,
+                           n: n, inDim: d, outDim: F, pool: pool)
+            Linear.forward(out: a.up[l].pointer, inp: a.normOut.pointer, weight: p + o.up, bias: nil,
+                           n: n, inDim: d, outDim: F, pool: pool)
+            SwiGLU.forward(out: a.hidden.pointer, gate: a.gate[l].pointer, up: a.up[l].pointer, count: n * F, pool: pool)
+            let next = a.residual[l + 1].pointer
+            next.update(from: mid, count: n * d)
+            Linear.forward(out: next, inp: a.hidden.pointer, weight: p + o.down, bias: nil,
+                           n: n, inDim: F, outDim: d, accumulate: true, pool: pool)
+        }
+        RMSNorm.forward(out: a.finalNorm.pointer, rstd: a.finalRstd.pointer, inp: a.residual[c.numHiddenLayers].pointer,
+                        weight: p + layout.finalNorm, n: n, d: d, eps: eps, pool: pool)
+    }
+
+    private func runHead(_ a: Activations, tokenGradients: UnsafePointer<Float>?) {
+        let p = UnsafePointer(parameters.pointer)
+        let dx = tokenGradients == nil ? nil : a.gradients.norm.pointer
+        let dweight = tokenGradients == nil ? nil : gradients.pointer + layout.lmHead
+        LogProbHead.run(x: a.finalNorm.pointer, weight: p + layout.lmHead, targets: a.targets.baseAddress!,
+                        n: a.n, d: config.hiddenSize, vocab: config.vocabSize, logProbs: a.logProbs.pointer,
+                        tokenGradients: tokenGradients, dx: dx, dweight: dweight, scratch: a.headScratch.pointer, pool: pool)
+    }
+
+    /// Expects the head's gradient in `gradients.norm` (∂L/∂ final-norm output).
+    private func runLayersBackward(_ a: Activations) {
+        let c = config, n = a.n, d = c.hiddenSize, F = c.intermediateSize
+        let p = UnsafePointer(parameters.pointer)
+        let g = gradients.pointer
+        let b = a.gradients
+        let dres = b.residual.pointer, dnorm = b.norm.pointer
+        let shape = Attention.Shape(batch: a.rows, length: a.length, heads: c.numAttentionHeads,
+                                    kvHeads: c.numKeyValueHeads, headDim: c.headDim)
+        dres.update(repeating: 0, count: n * d)
+        RMSNorm.backward(dinp: dres, dweight: g + layout.finalNorm, dout: dnorm, inp: a.residual[c.numHiddenLayers].pointer,
+                         weight: p + layout.finalNorm, rstd: a.finalRstd.pointer, n: n, d: d,
+                         scratch: a.normScratch.pointer, pool: pool)
+        for (l, o) in layout.layers.enumerated().reversed() {
+            let mid = a.attentionResidual[l].pointer
+            // MLP: dres is ∂L/∂(layer output); the residual passes it straight to `mid`.
+            SwiGLU.forward(out: a.hidden.pointer, gate: a.gate[l].pointer, up: a.up[l].pointer, count: n * F, pool: pool)
+            Linear.backward(dinp: b.hidden.pointer, dweight: g + o.down, dbias: nil, dout: dres, inp: a.hidden.pointer,
+                            weight: p + o.down, n: n, inDim: F, outDim: d, pool: pool)
+            let dgate = a.hidden.pointer
+            SwiGLU.backward(dgate: dgate, dup: b.up.pointer, dout: b.hidden.pointer, gate: a.gate[l].pointer,
+                            up: a.up[l].pointer, count: n * F, pool: pool)
+            RMSNorm.recompute(out: a.normOut.pointer, inp: mid, rstd: a.postRstd[l].pointer, weight: p + o.postNorm,
+                              n: n, d: d, pool: pool)
+            Linear.backward(dinp: dnorm, dweight: g + o.gate, dbias: nil, dout: dgate, inp: a.normOut.pointer,
+                            weight: p + o.gate, n: n, inDim: d, outDim: F, pool: pool)
+            Linear.backward(dinp: dnorm, dweight: g + o.up, dbias: nil, dout: b.up.pointer, inp: a.normOut.pointer,
+                            weight: p + o.up, n: n, inDim: d, outDim: F, accumulateInput: true, pool: pool)
+            RMSNorm.backward(dinp: dres, dweight: g + o.postNorm, dout: dnorm, inp: mid, weight: p + o.postNorm,
+                             rstd: a.postRstd[l].pointer, n: n, d: d, scratch: a.normScratch.pointer, pool: pool)
+            // Attention: dres is now ∂L/∂mid.
+            Linear.backward(dinp: b.attention.pointer, dweight: g + o.oWeight, dbias: o.oBias.map { g + $0 }, dout: dres,
+                            inp: a.attention[l].pointer, weight: p + o.oWeight, n: n, inDim: c.queryDim, outDim: d, pool: pool)
+            Attention.backward(dq: b.q.pointer, dk: b.k.pointer, dv: b.v.pointer, dout: b.attention.pointer,
+                               lse: a.logSumExp[l].pointer, q: a.q[l].pointer, k: a.k[l].pointer, v: a.v[l].pointer,
+                               documentStarts: a.documentStarts.baseAddress!, shape: shape,
+                               scratch: a.attentionScratch.pointer, pool: pool)
+            RoPE.backward(b.q.pointer, positions: a.positions.baseAddress!, n: n, heads: c.numAttentionHeads, table: rope, pool: pool)
+            RoPE.backward(b.k.pointer, positions: a.positions.baseAddress!, n: n, heads: c.numKeyValueHeads, table: rope, pool: pool)
+            let x = a.residual[l].pointer
+            RMSNorm.recompute(out: a.normOut.pointer, inp: x, rstd: a.inputRstd[l].pointer, weight: p + o.inputNorm,
+                              n: n, d: d, pool: pool)
+            Linear.backward(dinp: dnorm, dweight: g + o.qWeight, dbias: o.qBias.map { g + $0 }, dout: b.q.pointer,
+                            inp: a.normOut.pointer, weight: p + o.qWeight, n: n, inDim: d, outDim: c.queryDim, pool: pool)
+            Linear.backward(dinp: dnorm, dweight: g + o.kWeight, dbias: o.kBias.map { g + $0 }, dout: b.k.pointer,
+                            inp: a.normOut.pointer, weight: p + o.kWeight, n: n, inDim: d, outDim: c.keyValueDim,
+                            accumulateInput: true, pool: pool)
+            Linear.backward(dinp: dnorm, dweight: g + o.vWeight, dbias: o.vBias.map { g + $0 }, dout: b.v.pointer,
+                            inp: a.normOut.pointer, weight: p + o.vWeight, n: n, inDim: d, outDim: c.keyValueDim,
+                            accumulateInput: true, pool: pool)
+            RMSNorm.backward(dinp: dres, dweight: g + o.inputNorm, dout: dnorm, inp: x, weight: p + o.inputNorm,
+                             rstd: a.inputRstd[l].pointer, n: n, d: d, scratch: a.normScratch.pointer, pool: pool)
+        }
+        Embedding.backward(dtable: g + layout.embedding, dout: dres, tokens: a.inputs.baseAddress!, n: n, d: d, pool: pool)
+    }
+}
