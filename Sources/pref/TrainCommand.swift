@@ -1,78 +1,85 @@
 import ArgumentParser
 import Foundation
+import JSON
+import Store
+import Tokenizer
 import Train
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a Llama-architecture model on the CPU (SFT; DPO-Shift benchmark).",
+        abstract: "Train a Llama-architecture model on the CPU on the workspace's shards: SFT, then DPO / DPO-Shift.",
         discussion: """
-            Until the tokenized shards are wired in, --text-jsonl FILE is the developer data path: \
-            conversations (messages/chosen/text) tokenized one byte per token (vocabulary 258), \
-            the last --test-fraction held out for evaluation. --benchmark N times N steps on random \
-            tokens instead and prints tokens/s, FLOP/s against the sgemm peak, and peak memory;             with --stage dpo it times DPO-Shift steps on random pairs (--pairs, --prompt-length, --response-length).
+            --stage sft trains on the SFT shards (loss on the masked tokens) and evaluates the test split. \
+            --stage dpo starts from --from (a run of this workspace or an HF model folder), computes the \
+            reference log-probs of every pair once (stored in the shard index), then trains with \
+            −log σ(β(Δ_w − λ·Δ_l)); --shift none is DPO (λ = 1). Output: WORKSPACE/runs/NAME with \
+            config.json, model.safetensors, tokenizer.json, checkpoint-N folders and metrics.jsonl. \
+            --benchmark N times N steps on random tokens instead (bench/train, bench/dpo).
             """)
 
-    @Option(help: "Training stage: sft (dpo: --benchmark only, for now).") var stage = "sft"
-    @Option(help: "tiny | small | CONFIG.json | HF model folder.") var model = "tiny"
-    @Option(help: "Workspace folder.") var workspace = "./pref-workspace"
-    @Option(name: .customLong("run"), help: "Run name: output goes to WORKSPACE/runs/NAME.") var runName = "sft"
-    @Option(help: "Conversations (JSONL) for the byte-level developer path.") var textJsonl: String?
-    @Option(help: "Held-out fraction of the documents.") var testFraction = 0.05
+    @OptionGroup var common: WorkspaceOptions
+    @Option(help: "sft or dpo.") var stage = "sft"
+    @Option(help: "SFT: tiny | small | CONFIG.json | HF model folder.") var model = "tiny"
+    @Option(name: .customLong("from"), help: "DPO: the starting model and reference: a run name of this workspace or an HF model folder.") var from: String?
+    @Option(name: .customLong("run"), help: "Run name: output goes to WORKSPACE/runs/NAME.") var runName: String?
     @Option(help: "Epochs over the training data.") var epochs = 1
     @Option(help: "Stop after this many optimizer steps.") var maxSteps: Int?
-    @Option(help: "Peak learning rate.") var lr = 1e-3
-    @Option(help: "Warmup as a fraction of the steps.") var warmupRatio = 0.05
+    @Option(help: "Peak learning rate (default: 1e-3 for sft, 5e-6 for dpo).") var lr: Double?
+    @Option(help: "Warmup as a fraction of the steps.") var warmupRatio = 0.1
     @Option(help: "cosine | linear | constant.") var lrSchedule = "cosine"
     @Option(help: "AdamW weight decay on matrices.") var weightDecay = 0.0
     @Option(help: "Global gradient-norm clip (0: off).") var maxGradNorm = 1.0
-    @Option(help: "Tokens per micro-batch (rows × sequence length).") var batchTokens = 4096
-    @Option(help: "Sequence length.") var seqLen = 256
+    @Option(help: "SFT: tokens per micro-batch (sequences × their length).") var batchTokens = 4096
+    @Option(help: "DPO: pairs per micro-batch.") var pairsPerBatch = 8
     @Option(help: "Micro-batches per optimizer step.") var gradAccum = 1
-    @Option(help: "Evaluate every K steps.") var evalEvery = 50
+    @Option(help: "DPO: β.") var beta = 0.1
+    @Option(help: "DPO: λ schedule: none (DPO), fixed:L, linear-increase:MIN[:MAX], linear-decrease:MIN[:MAX].") var shift = "none"
+    @Option(help: "DPO: cDPO label smoothing.") var labelSmoothing = 0.0
+    @Option(help: "DPO: RPO weight of the NLL term on chosen responses.") var rpoAlpha: Double?
+    @Option(help: "Evaluate the test split every K steps.") var evalEvery = 50
     @Option(help: "Checkpoint every K steps.") var saveEvery = 200
     @Option(help: "Seed for initialisation and data order.") var seed: UInt64 = 42
     @Option(help: "Threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Continue from the newest checkpoint of the run.") var resume = false
     @Option(help: "Benchmark N steps on random tokens instead of training.") var benchmark: Int?
-    @Option(help: "DPO benchmark: pairs per step.") var pairs = 8
+    @Option(help: "Benchmark: sequence length.") var seqLen = 256
+    @Option(help: "Benchmark: vocabulary size.") var vocabSize = 8192
     @Option(help: "DPO benchmark: prompt tokens.") var promptLength = 128
     @Option(help: "DPO benchmark: tokens per response.") var responseLength = 128
-    @Flag(help: "No progress output.") var quiet = false
 
     func validate() throws {
-        guard stage == "sft" || (stage == "dpo" && benchmark != nil) else {
-            throw ValidationError("--stage \(stage): sft, or dpo with --benchmark (DPO training is wired to the shards separately)")
-        }
-        guard batchTokens >= seqLen, seqLen > 0 else { throw ValidationError("--batch-tokens must be at least --seq-len") }
+        guard stage == "sft" || stage == "dpo" else { throw ValidationError("--stage must be sft or dpo") }
         guard LearningRateSchedule.Decay(rawValue: lrSchedule) != nil else { throw ValidationError("--lr-schedule: cosine, linear or constant") }
-        guard benchmark != nil || textJsonl != nil else {
-            throw ValidationError("no training data: pass --text-jsonl FILE (the shard reader is not wired in yet) or --benchmark N")
-        }
+        if stage == "dpo", benchmark == nil, from == nil { throw ValidationError("--stage dpo needs --from RUN_OR_HF_DIR (the SFT model)") }
+        do { _ = try LambdaSchedule(parsing: shift == "none" ? "fixed:1" : shift) } catch { throw ValidationError("--shift: \(error)") }
     }
 
     func run() throws {
-        let rows = batchTokens / seqLen
-        if let steps = benchmark {
-            let loaded = try ModelSource.load(model, vocabSize: 8192, threads: threads, seed: seed)
-            let result = stage == "dpo"
-                ? try Performance.benchmarkDPO(model: loaded, pairs: pairs, promptLength: promptLength, responseLength: responseLength, steps: steps)
-                : try Performance.benchmarkTraining(model: loaded, rows: rows, length: seqLen, steps: steps)
-            let peak = Performance.sgemmPeak(pool: WorkerPool(threads: threads))
-            print(String(format: "{\"parameters\": %d, \"tokens_per_step\": %d, \"tokens_per_second\": %.1f, \"median_step_seconds\": %.4f, \"flops_per_second\": %.4e, \"sgemm_peak_flops_per_second\": %.4e, \"fraction_of_sgemm_peak\": %.3f, \"peak_rss_bytes\": %d, \"threads\": %d}",
-                         result.parameters, result.tokensPerStep, result.tokensPerSecond, result.stepSeconds.sorted()[result.stepSeconds.count / 2],
-                         result.flopsPerSecond, peak, result.flopsPerSecond / peak, result.peakResidentBytes, threads))
-            return
+        if let steps = benchmark { return try runBenchmark(steps: steps) }
+        let catalog = try common.openCatalog()
+        let tokenizerURL = catalog.layout.root.appendingPathComponent("tokenizer.json")
+        let tokenizer: Tokenizer
+        do { tokenizer = try Tokenizer(contentsOf: tokenizerURL) } catch { throw CLIError("\(tokenizerURL.path): \(error) (run pref tokenize first)") }
+        let name = runName ?? (stage == "sft" ? "sft" : "dpo-\(shift.replacingOccurrences(of: ":", with: "-"))")
+        let runDirectory = catalog.layout.runs.appendingPathComponent(name)
+        let progress = TrainProgress(enabled: !common.quiet)
+        do {
+            if stage == "sft" {
+                try trainSFT(catalog: catalog, tokenizer: tokenizer, tokenizerURL: tokenizerURL, runDirectory: runDirectory, progress: progress)
+            } else {
+                try trainDPO(catalog: catalog, tokenizerURL: tokenizerURL, runDirectory: runDirectory, progress: progress)
+            }
+        } catch let error as TrainError {
+            throw CLIError("\(error)")
         }
-        let corpus = try ByteLevelCorpus(jsonl: URL(fileURLWithPath: textJsonl!))
-        let (trainDocs, testDocs) = corpus.split(testFraction: testFraction)
-        let train = try PackedDocuments(documents: trainDocs, rows: rows, length: seqLen)
-        let test = try PackedDocuments(documents: testDocs, rows: rows, length: seqLen)
-        let net = try ModelSource.load(model, vocabSize: ByteLevelCorpus.vocabSize, threads: threads, seed: seed)
-        var options = SFTOptions()
+        progress.finish()
+        print("run \(name): model, tokenizer and metrics.jsonl in \(runDirectory.path)")
+    }
+
+    private func optimisation<T>(_ options: inout T) where T: OptimisationOptions {
         options.epochs = epochs
         options.maxSteps = maxSteps
-        options.learningRate = lr
         options.warmupRatio = warmupRatio
         options.decay = LearningRateSchedule.Decay(rawValue: lrSchedule)!
         options.adamW = AdamWSettings(weightDecay: weightDecay)
@@ -81,18 +88,73 @@ struct TrainCommand: ParsableCommand {
         options.seed = seed
         options.evalEvery = evalEvery
         options.saveEvery = saveEvery
-        let runDirectory = URL(fileURLWithPath: workspace).appendingPathComponent("runs").appendingPathComponent(runName)
-        let trainer = try SFTTrainer(model: net, options: options, train: train, eval: test, runDirectory: runDirectory, resume: resume)
-        let progress = TrainProgress(enabled: !quiet)
-        progress.line("pref train: \(net.parameterCount) parameters, \(train.predictionCount) training tokens, \(trainer.session.state.maxSteps) steps → \(runDirectory.path)")
-        if trainer.session.state.globalStep == 0 {
-            let initial = try trainer.evaluate()
-            progress.line(String(format: "step 0 test loss %.4f", initial))
+    }
+
+    private func trainSFT(catalog: Catalog, tokenizer: Tokenizer, tokenizerURL: URL, runDirectory: URL, progress: TrainProgress) throws {
+        let probe = try ShardSFTBatches(catalog: catalog, split: "train", rows: 1)
+        guard probe.exampleCount > 0 else { throw CLIError("the workspace has no SFT shards: run pref tokenize (with conversation records or --sft-from chosen)") }
+        let length = try probe.batch(at: 0).length + 1
+        let rows = max(1, batchTokens / max(1, length))
+        let train = try ShardSFTBatches(catalog: catalog, split: "train", rows: rows)
+        let test = try ShardSFTBatches(catalog: catalog, split: "test", rows: rows)
+        let net = try ModelSource.load(model, vocabSize: tokenizer.vocabSize, threads: threads, seed: seed)
+        var options = SFTOptions()
+        optimisation(&options)
+        options.learningRate = lr ?? 1e-3
+        let trainer = try SFTTrainer(model: net, options: options, train: train, eval: test.batchCount > 0 ? test : nil,
+                                     runDirectory: runDirectory, tokenizer: tokenizerURL, resume: resume)
+        progress.line("pref train sft: \(net.parameterCount) parameters, \(train.exampleCount) sequences in \(train.batchCount) micro-batches of \(rows), \(trainer.session.state.maxSteps) steps → \(runDirectory.path)")
+        if trainer.session.state.globalStep == 0, test.batchCount > 0 {
+            progress.line(String(format: "step 0 test loss %.4f", try trainer.evaluate()))
         }
         try trainer.run { event in progress.report(event) }
         try Checkpoint.saveModelFiles(model: net, into: runDirectory)
-        progress.finish()
-        print("trained \(trainer.session.state.globalStep) steps; model and metrics.jsonl in \(runDirectory.path)")
+        try FileManager.default.copyReplacing(tokenizerURL, to: runDirectory.appendingPathComponent("tokenizer.json"))
+    }
+
+    private func trainDPO(catalog: Catalog, tokenizerURL: URL, runDirectory: URL, progress: TrainProgress) throws {
+        let start = RunLocator.modelFolder(from!, workspace: catalog.layout)
+        let reference = try ModelSource.load(start.path, vocabSize: 0, threads: threads, seed: seed)
+        let identity = try RunLocator.identity(of: start)
+        progress.line("reference log-probs from \(start.path)")
+        let computed = try ReferenceLogProbs.compute(model: reference, reference: identity, catalog: catalog, pairsPerBatch: pairsPerBatch) { done, total in
+            progress.status("reference log-probs \(done)/\(total)")
+        }
+        progress.line("reference log-probs: \(computed) pairs computed (the rest were stored)")
+        let train = try ShardPreferenceBatches(catalog: catalog, split: "train", pairs: pairsPerBatch, shuffleWithinStages: seed)
+        let test = try ShardPreferenceBatches(catalog: catalog, split: "test", pairs: pairsPerBatch)
+        guard train.batchCount > 0 else { throw CLIError("the workspace has no preference shards: run pref pairs and pref tokenize") }
+        var options = DPOOptions()
+        optimisation(&options)
+        options.learningRate = lr ?? 5e-6
+        options.loss = DPOShiftLoss(beta: beta, labelSmoothing: labelSmoothing, rpoAlpha: rpoAlpha)
+        options.lambda = try LambdaSchedule(parsing: shift == "none" ? "fixed:1" : shift)
+        // The policy starts as a copy of the reference.
+        let policy = try ModelSource.load(start.path, vocabSize: 0, threads: threads, seed: seed)
+        let info = JSONObject([("from", .string(start.path)), ("shift", .string(shift)), ("beta", .double(beta))])
+        let trainer = try DPOTrainer(model: policy, options: options, train: train, eval: test.batchCount > 0 ? test : nil,
+                                     runDirectory: runDirectory, tokenizer: tokenizerURL, resume: resume, info: info)
+        progress.line("pref train dpo: λ \(options.lambda), β \(beta), \(train.exampleIds.count) pairs, \(trainer.session.state.maxSteps) steps → \(runDirectory.path)")
+        try trainer.run { step, total, metrics in
+            let get = { (k: String) in metrics.first { $0.0 == k }?.1 ?? .nan }
+            progress.status(String(format: "step %d/%d  loss %.4f  acc %.2f  margin %.3f  λ %.3f  %.0f tok/s", step, total, get("loss"),
+                                   get("rewards/accuracies"), get("rewards/margins"), get("dpo_lambda"), get("tokens_per_second")))
+        }
+        try Checkpoint.saveModelFiles(model: policy, into: runDirectory)
+        try FileManager.default.copyReplacing(tokenizerURL, to: runDirectory.appendingPathComponent("tokenizer.json"))
+        try Data("{\"reference\": \(JSONWriter.string(.string(start.path)))}\n".utf8).write(to: runDirectory.appendingPathComponent("reference.json"))
+    }
+
+    private func runBenchmark(steps: Int) throws {
+        let loaded = try ModelSource.load(model, vocabSize: vocabSize, threads: threads, seed: seed)
+        let rows = max(1, batchTokens / seqLen)
+        let result = stage == "dpo"
+            ? try Performance.benchmarkDPO(model: loaded, pairs: pairsPerBatch, promptLength: promptLength, responseLength: responseLength, steps: steps)
+            : try Performance.benchmarkTraining(model: loaded, rows: rows, length: seqLen, steps: steps)
+        let peak = Performance.sgemmPeak(pool: WorkerPool(threads: threads))
+        print(String(format: "{\"parameters\": %d, \"tokens_per_step\": %d, \"tokens_per_second\": %.1f, \"median_step_seconds\": %.4f, \"flops_per_second\": %.4e, \"sgemm_peak_flops_per_second\": %.4e, \"fraction_of_sgemm_peak\": %.3f, \"peak_rss_bytes\": %d, \"threads\": %d}",
+                     result.parameters, result.tokensPerStep, result.tokensPerSecond, result.stepSeconds.sorted()[result.stepSeconds.count / 2],
+                     result.flopsPerSecond, peak, result.flopsPerSecond / peak, result.peakResidentBytes, threads))
     }
 }
 
@@ -117,6 +179,14 @@ final class TrainProgress {
         case .evaluation(let step, let loss): line(String(format: "step %d test loss %.4f", step, loss))
         case .checkpoint(let url): line("saved \(url.lastPathComponent)")
         }
+    }
+
+    /// A status line rewritten in place on a terminal (every 10th call printed otherwise).
+    private var statusCalls = 0
+    func status(_ text: String) {
+        guard enabled else { return }
+        statusCalls += 1
+        if terminal { FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8)) } else if statusCalls % 10 == 0 { line(text) }
     }
 
     func finish() { if enabled && terminal { FileHandle.standardError.write(Data("\n".utf8)) } }

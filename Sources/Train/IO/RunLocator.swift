@@ -1,0 +1,20 @@
+import Foundation
+import Store
+
+/// Finds a model by the name users give: a run of the workspace (`runs/NAME`) or a folder.
+public enum RunLocator {
+    public static func modelFolder(_ spec: String, workspace: WorkspaceLayout) -> URL {
+        let run = workspace.runs.appendingPathComponent(spec)
+        if FileManager.default.fileExists(atPath: run.appendingPathComponent("model.safetensors").path) { return run }
+        return URL(fileURLWithPath: spec)
+    }
+
+    /// What identifies a model's weights: sha256 of its model.safetensors.
+    public static func identity(of folder: URL) throws -> String {
+        let url = folder.appendingPathComponent("model.safetensors")
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw TrainError.io("\(url.path): missing") }
+        var hasher = SHA256()
+        data.withUnsafeBytes { hasher.update($0) }
+        return hasher.finalizeHex()
+    }
+}
