@@ -45,7 +45,7 @@ struct EvalCommand: ParsableCommand {
             print(JSONWriter.string(.object(JSONObject(result.summary.map { ($0.0, $0.1.isFinite ? .double($0.1) : .null) }))))
         } else {
             print("eval of \(runName) on \(result.pairs) \(split) pairs (β \(result.beta)):")
-            for (k, v) in result.summary { print(String(format: "  %-42@ %.4f", k as NSString, v)) }
+            for (k, v) in result.summary { print("  " + k.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: "%.4f", v)) }
             print("wrote " + files.map(\.path).joined(separator: ", "))
         }
     }
