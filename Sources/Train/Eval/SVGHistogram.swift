@@ -16,7 +16,7 @@ public struct SVGHistogram: Sendable {
     public var xLabel: String
     public var series: [Series]
     public var bins = 40
-    public var width = 640.0
+    public var width = 860.0
     public var height = 400.0
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -29,7 +29,8 @@ public struct SVGHistogram: Sendable {
 
     public func render() -> String {
         let finite = series.flatMap { $0.values.filter(\.isFinite) }
-        let left = 60.0, right = 20.0, top = 40.0, bottom = 50.0
+        // The legend gets a column of its own on the right, clear of the bars.
+        let left = 60.0, right = 240.0, top = 40.0, bottom = 50.0
         let plotW = width - left - right, plotH = height - top - bottom
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
@@ -77,8 +78,8 @@ public struct SVGHistogram: Sendable {
             points += " \(x(hi)),\(y(0))"
             svg += "<polygon points=\"\(points)\" fill=\"\(color)\" fill-opacity=\"0.25\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
             let ly = top + 8 + Double(k) * 18
-            svg += "<rect x=\"\(left + plotW - 170)\" y=\"\(ly)\" width=\"12\" height=\"12\" fill=\"\(color)\" fill-opacity=\"0.5\" stroke=\"\(color)\"/>"
-            svg += "<text x=\"\(left + plotW - 152)\" y=\"\(ly + 10)\">\(Self.escape(series[k].label)) (n=\(series[k].values.count))</text>\n"
+            svg += "<rect x=\"\(left + plotW + 16)\" y=\"\(ly)\" width=\"12\" height=\"12\" fill=\"\(color)\" fill-opacity=\"0.5\" stroke=\"\(color)\"/>"
+            svg += "<text x=\"\(left + plotW + 34)\" y=\"\(ly + 10)\">\(Self.escape(series[k].label)) (n=\(series[k].values.count))</text>\n"
         }
         return svg + "</svg>\n"
     }
