@@ -30,6 +30,10 @@ extension Tokenizer {
     /// Builds a tokenizer from a parsed tokenizer.json (and optionally the model's
     /// tokenizer_config.json, for the special token roles).
     public convenience init(json: JSONValue, tokenizerConfig: JSONValue? = nil) throws(TokenizerError) {
+        try self.init(json: json, tokenizerConfig: tokenizerConfig, linearMergeLimit: 64)
+    }
+
+    convenience init(json: JSONValue, tokenizerConfig: JSONValue?, linearMergeLimit: Int) throws(TokenizerError) {
         guard json.objectValue != nil else { throw .invalid("tokenizer.json", "expected a JSON object") }
         guard let modelJSON = json["model"], modelJSON.objectValue != nil else {
             throw .invalid("model", "missing")
@@ -58,7 +62,8 @@ extension Tokenizer {
             continuingSubwordPrefix: try vocab.unitBytes(modelJSON["continuing_subword_prefix"]?.stringValue,
                                                         path: "model.continuing_subword_prefix"),
             endOfWordSuffix: try vocab.unitBytes(modelJSON["end_of_word_suffix"]?.stringValue,
-                                                path: "model.end_of_word_suffix"))
+                                                path: "model.end_of_word_suffix"),
+            linearMergeLimit: linearMergeLimit)
         var sections: [String: JSONValue] = [:]
         for key in TokenizerSerialization.sectionKeys { sections[key] = json[key] ?? .null }
         let serialization = TokenizerSerialization(
