@@ -16,6 +16,7 @@ What it writes (all small; `swift test` reads them and needs no Python):
   fixtures/tokenizer/pretokenizer-splits.jsonl HF pre-tokenizer splits of fuzz strings, per known regex
   fixtures/tokenizer/*.tokenizer_config.json    chat templates as model repos ship them
   fixtures/tokenizer/chat.golden.jsonl          renderings by transformers' apply_chat_template
+  fixtures/tokenizer/real-text.golden.jsonl     hashes of HF ids for real texts in ../shared/data (when present)
 The Unicode tables are the character classes exactly as HF's regex engine (Oniguruma) and its
 Rust code see them, so pref's pre-tokenizer agrees with HF even where Swift's Unicode data is newer.
 """
@@ -226,7 +227,9 @@ EDGE_CASES = [
     "a <word> b", "a<word>b", "<word>", "_<word>_", "é<word>", "hello world", "Hello World",
     "HELLO WORLD again", "say hello world twice: hello world", "naïve", "nai\u0308ve", "NAÏVE",
     " spaced ", "x spaced y",
-    "a" * 300, "supercalifragilisticexpialidocious", "https://example.com/path?query=1&x=2#frag",
+    "a" * 300, "supercalifragilisticexpialidocious", "Pneumonoultramicroscopicsilicovolcanoconiosis" * 3,
+    "这个模型可以处理中文和数字你好世界" * 3, "😀🚀👍🏽" * 6, "-=" * 50, "ab" * 70, " the" * 40,
+    "abcabcabd" * 12 + "xyz", "\u00e9" * 80, "9" * 130, "https://example.com/path?query=1&x=2#frag",
     "aGVsbG8gd29ybGQgdGhpcyBpcyBhIGxvbmcgYmFzZTY0IHN0cmluZw==", "!!!!????....", "----====____",
     "func f(x: Int) -> Int { return x * 2 }", "    def foo():\n        return 1\n",
     "{\"key\": [1, 2, {\"nested\": null}]}", "a-b--c---d", "snake_case_name", "camelCaseName",
@@ -410,6 +413,36 @@ def fuzz_splits(seed, count):
             pieces = [p for p, _ in split.pre_tokenize_str(text)]
             assert "".join(pieces) == text
             out.append({"pattern": name, "text": text, "pieces": pieces})
+    return out
+
+
+def fnv1a64(ids):
+    h = 0xCBF29CE484222325
+    for i in ids:
+        for b in i.to_bytes(4, "little"):
+            h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+SHARED_SAMPLE = os.path.join(ROOT, "..", "shared", "data", "ultrafeedback_binarized", "train_prefs.jsonl")
+
+
+def real_text_goldens(tokenizers_by_name, records=200):
+    """Id counts and FNV-1a hashes of HF ids for real UltraFeedback texts (the repo does not copy
+    the texts; the Swift test reads them from ../shared/data and skips when it is absent)."""
+    out = []
+    with open(SHARED_SAMPLE, encoding="utf-8") as f:
+        for line_number, line in enumerate(f, start=1):
+            if line_number > records:
+                break
+            r = json.loads(line)
+            for field, text in [("prompt", r["prompt"]), ("chosen", r["chosen"][-1]["content"]),
+                                ("rejected", r["rejected"][-1]["content"])]:
+                entry = {"line": line_number, "field": field}
+                for name, tok in tokenizers_by_name.items():
+                    ids = tok.encode(text, add_special_tokens=True).ids
+                    entry[name] = [len(ids), f"{fnv1a64(ids):016x}"]
+                out.append(entry)
     return out
 
 
@@ -620,6 +653,9 @@ def main():
         with open(os.path.join(FIX, f"{name}.tokenizer_config.json"), "w", encoding="utf-8") as f:
             json.dump(cfg, f, ensure_ascii=False, indent=2)
     write_jsonl(os.path.join(FIX, "chat.golden.jsonl"), chat_goldens(llama3, qwen2, gpt2))
+    if os.path.exists(SHARED_SAMPLE):
+        write_jsonl(os.path.join(FIX, "real-text.golden.jsonl"),
+                    real_text_goldens({"gpt2": gpt2, "llama3": llama3, "qwen2": qwen2, "options": options}))
     print("wrote", FIX)
 
 

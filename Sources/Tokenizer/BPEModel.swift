@@ -19,9 +19,14 @@ struct BPEModel: Sendable {
     /// path), -1 where the vocabulary lacks it.
     private let byteIds: [Int64]
     private let simpleUnits: Bool
+    /// Words with at most this many symbols merge by linear scan, longer ones with the heap
+    /// (both give HF's order; tests lower it to run every word through the heap).
+    let linearMergeLimit: Int
 
     init(vocab: ByteStringMap, merges: MergeTable, unitsAreBytes: Bool, unkId: UInt32?, fuseUnk: Bool,
-         byteFallback: Bool, ignoreMerges: Bool, continuingSubwordPrefix: [UInt8]?, endOfWordSuffix: [UInt8]?) {
+         byteFallback: Bool, ignoreMerges: Bool, continuingSubwordPrefix: [UInt8]?, endOfWordSuffix: [UInt8]?,
+         linearMergeLimit: Int = 64) {
+        self.linearMergeLimit = linearMergeLimit
         self.vocab = vocab
         self.merges = merges
         self.unitsAreBytes = unitsAreBytes
@@ -57,7 +62,7 @@ struct BPEModel: Sendable {
             if scratch.cache.append(p, n, hash: h, to: &out) { return }
         }
         let count = initialSymbols(p, n, scratch)
-        let merged = count <= 64 ? mergeSmall(scratch, count) : mergeLarge(scratch, count)
+        let merged = count <= linearMergeLimit ? mergeSmall(scratch, count) : mergeLarge(scratch, count)
         let word = UnsafeBufferPointer(start: scratch.symbols, count: merged)
         out.append(contentsOf: word)
         if cacheable { scratch.cache.insert(p, n, hash: h, ids: word) }

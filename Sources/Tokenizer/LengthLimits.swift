@@ -22,11 +22,20 @@ struct LengthLimits: Sendable, Equatable {
         }
         if let p = paddingJSON, !p.isNull {
             padding = true
+            // Padding allocates what the file asks for, so lengths are bounded.
+            let limit = 1 << 24
             if let fixed = p["strategy"]?["Fixed"] {
-                guard let n = fixed.intValue, n >= 0 else { throw .invalid("padding.strategy.Fixed", "expected a length") }
+                guard let n = fixed.intValue, (0...limit).contains(n) else {
+                    throw .invalid("padding.strategy.Fixed", "expected a length up to \(limit)")
+                }
                 padLength = n
             }
-            padToMultipleOf = p["pad_to_multiple_of"]?.intValue
+            if let multiple = p["pad_to_multiple_of"], !multiple.isNull {
+                guard let n = multiple.intValue, (0...limit).contains(n) else {
+                    throw .invalid("padding.pad_to_multiple_of", "expected a length up to \(limit)")
+                }
+                padToMultipleOf = n
+            }
             guard let id32 = UInt32(exactly: p["pad_id"]?.intValue ?? 0) else {
                 throw .invalid("padding.pad_id", "expected a token id")
             }

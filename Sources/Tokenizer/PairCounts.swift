@@ -51,9 +51,4 @@ struct PairCounts {
             values[slot] = v
         }
     }
-
-    /// Every (pair, count), in no particular order.
-    func forEach(_ body: (UInt64, Int64) -> Void) {
-        for (k, v) in zip(keys, values) where k != Self.empty { body(k, v) }
-    }
 }

@@ -7,12 +7,22 @@ public enum TextFiles {
     public static func read(_ url: URL) throws -> String {
         let data: Data
         do {
-            data = url.path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: url)
+            data = try Data(contentsOf: url)
         } catch {
             throw TokenizerError("\(url.path): cannot read: \(error.localizedDescription)")
         }
+        return try decode(data, name: url.path)
+    }
+
+    /// A path from the command line; "-" is standard input.
+    public static func read(path: String) throws -> String {
+        guard path == "-" else { return try read(URL(fileURLWithPath: path)) }
+        return try decode(FileHandle.standardInput.readDataToEndOfFile(), name: "standard input")
+    }
+
+    private static func decode(_ data: Data, name: String) throws -> String {
         let bad = data.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) }
-        if let bad { throw TokenizerError("\(url.path): invalid UTF-8 at byte \(bad)") }
+        if let bad { throw TokenizerError("\(name): invalid UTF-8 at byte \(bad)") }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -2,6 +2,10 @@ import Foundation
 import JSON
 
 extension Tokenizer {
+    /// Ids index dense tables, so a crafted file must not ask for billions of rows; real
+    /// vocabularies stay far below this (the largest common ones have ~256k tokens).
+    static let maxId = 1 << 24
+
     /// Loads a tokenizer.json. When a `tokenizer_config.json` sits next to it, its
     /// `bos_token` / `eos_token` / `pad_token` name the special tokens (else they are inferred).
     public convenience init(contentsOf url: URL) throws {
@@ -30,6 +34,10 @@ extension Tokenizer {
     /// Builds a tokenizer from a parsed tokenizer.json (and optionally the model's
     /// tokenizer_config.json, for the special token roles).
     public convenience init(json: JSONValue, tokenizerConfig: JSONValue? = nil) throws(TokenizerError) {
+        try self.init(json: json, tokenizerConfig: tokenizerConfig, linearMergeLimit: 64)
+    }
+
+    convenience init(json: JSONValue, tokenizerConfig: JSONValue?, linearMergeLimit: Int) throws(TokenizerError) {
         guard json.objectValue != nil else { throw .invalid("tokenizer.json", "expected a JSON object") }
         guard let modelJSON = json["model"], modelJSON.objectValue != nil else {
             throw .invalid("model", "missing")
@@ -58,7 +66,8 @@ extension Tokenizer {
             continuingSubwordPrefix: try vocab.unitBytes(modelJSON["continuing_subword_prefix"]?.stringValue,
                                                         path: "model.continuing_subword_prefix"),
             endOfWordSuffix: try vocab.unitBytes(modelJSON["end_of_word_suffix"]?.stringValue,
-                                                path: "model.end_of_word_suffix"))
+                                                path: "model.end_of_word_suffix"),
+            linearMergeLimit: linearMergeLimit)
         var sections: [String: JSONValue] = [:]
         for key in TokenizerSerialization.sectionKeys { sections[key] = json[key] ?? .null }
         let serialization = TokenizerSerialization(
@@ -78,8 +87,11 @@ extension Tokenizer {
         var out: [AddedToken] = []
         for (i, item) in items.enumerated() {
             let path = "added_tokens[\(i)]"
-            guard let id = item["id"]?.intValue, let id32 = UInt32(exactly: id), id32 < UInt32.max else {
+            guard let id = item["id"]?.intValue, let id32 = UInt32(exactly: id) else {
                 throw .invalid("\(path).id", "expected a token id")
+            }
+            guard id < Tokenizer.maxId else {
+                throw .invalid("\(path).id", "\(id) is too large (ids must be below \(Tokenizer.maxId))")
             }
             guard let content = item["content"]?.stringValue else { throw .invalid("\(path).content", "expected a string") }
             let special = item["special"]?.boolValue ?? false
@@ -135,8 +147,11 @@ struct VocabularyFile {
         ids.reserveCapacity(vocab.count)
         ordered.reserveCapacity(vocab.count)
         for (token, value) in vocab.pairs {
-            guard let id = value.intValue, let id32 = UInt32(exactly: id), id32 < UInt32.max else {
+            guard let id = value.intValue, let id32 = UInt32(exactly: id) else {
                 throw .invalid("model.vocab[\(token.debugDescription)]", "expected a token id, got \(value.typeName)")
+            }
+            guard id < Tokenizer.maxId else {
+                throw .invalid("model.vocab[\(token.debugDescription)]", "\(id) is too large (ids must be below \(Tokenizer.maxId))")
             }
             ids[token] = id32
             ordered.append((token, id32))

@@ -22,7 +22,7 @@ struct TokenizerCommand: ParsableCommand {
 
         func run() throws {
             let model = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
-            let text = try TextFiles.read(URL(fileURLWithPath: file))
+            let text = try TextFiles.read(path: file)
             let lines = TextFiles.lines(text)
             guard stats else {
                 var out = ""
@@ -54,9 +54,9 @@ struct TokenizerCommand: ParsableCommand {
 
         func run() throws {
             let model = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
-            for (n, line) in TextFiles.lines(try TextFiles.read(URL(fileURLWithPath: file))).enumerated() {
+            for (n, line) in TextFiles.lines(try TextFiles.read(path: file)).enumerated() {
                 let ids = try line.split(separator: " ").map { field in
-                    guard let id = UInt32(field) else { throw ValidationError("\(file):\(n + 1): \(field.debugDescription) is not a token id") }
+                    guard let id = UInt32(field) else { throw TokenizerError("\(file):\(n + 1): \(field.debugDescription) is not a token id") }
                     return id
                 }
                 let text = model.decode(ids, skipSpecialTokens: skipSpecial)
@@ -99,7 +99,7 @@ struct TokenizerCommand: ParsableCommand {
             let trainer = try BPETrainer(options: BPETrainingOptions(
                 vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specialToken,
                 maxTokenLength: maxTokenLength, preTokenizer: preTokenizer, nfc: nfc))
-            for file in files { trainer.feed(TextFiles.linesWithEndings(try TextFiles.read(URL(fileURLWithPath: file)))) }
+            for file in files { trainer.feed(TextFiles.linesWithEndings(try TextFiles.read(path: file))) }
             let progress = TrainingProgressDisplay.stderrHandler(quiet: quiet)
             let tokenizer = try trainer.train(progress: progress)
             TrainingProgressDisplay.finish(progress)

@@ -30,6 +30,16 @@ import Testing
         #expect(mismatches == 0, "\(mismatches) of \(records.count) texts differ")
     }
 
+    /// Every word through the heap merge (normally only words over 64 symbols): the same ids.
+    @Test(arguments: ["gpt2", "llama3", "qwen2"])
+    func heapMergeMatchesHF(_ name: String) throws {
+        let tokenizer = try Tokenizer(json: Fixtures.json("\(name).tokenizer.json"), tokenizerConfig: nil, linearMergeLimit: 1)
+        for record in try Fixtures.jsonLines("\(name).golden.jsonl") {
+            guard let text = record["text"]?.stringValue else { continue }
+            #expect(tokenizer.encode(text) == Fixtures.ids(record["ids"]), "\(text.debugDescription)")
+        }
+    }
+
     @Test(arguments: configurations)
     func decodeMatchesHF(_ name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
