@@ -148,3 +148,45 @@ import Testing
         #expect(out.chosenGradients.allSatisfy { $0.isFinite })
     }
 }
+
+@Suite struct DPOTrainerTests {
+    /// A short DPO-Shift run on the golden pairs: λ follows linear-decrease over the steps,
+    /// the logged metrics carry TRL's names, and the policy learns to prefer the chosen
+    /// responses (the reward margin grows).
+    @Test func lambdaFollowsTheScheduleAndTheMarginGrows() throws {
+        let golden = try DPOShiftTests.Golden()
+        let root = CheckpointTests.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = TrainingOptions()
+        options.maxSteps = 8
+        options.epochs = 8
+        options.learningRate = 1e-2
+        options.warmupRatio = 0
+        options.decay = .constant
+        options.gradientAccumulation = 2
+        options.evalEvery = 4
+        let source = PreferencePairs(batches: [golden.batch, golden.batch])
+        let shift = LambdaSchedule.linearDecrease(min: 0.75, max: 1)
+        let trainer = try DPOTrainer(model: try golden.model(), options: options, loss: DPOShiftLoss(beta: 0.5), shift: shift,
+                                     train: source, eval: source, runDirectory: root)
+        var steps: [StepMetrics] = []
+        var evaluations = 0
+        try trainer.run { event in
+            if case .step(let m) = event { steps.append(m) }
+            if case .evaluation = event { evaluations += 1 }
+        }
+        #expect(steps.count == 8 && evaluations == 2)
+        for (t, m) in steps.enumerated() {
+            let lambda = m.extra.first { $0.0 == "dpo_lambda" }?.1
+            #expect(lambda == shift.value(step: t, totalSteps: 8), "step \(t)")
+        }
+        func margin(_ m: StepMetrics) -> Double { m.extra.first { $0.0 == "rewards/margins" }!.1 }
+        #expect(margin(steps.last!) > margin(steps.first!) + 0.1, "margin \(margin(steps.first!)) → \(margin(steps.last!))")
+        #expect(steps.last!.loss < steps.first!.loss)
+        let log = try String(contentsOf: root.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        for key in ["rewards/chosen", "rewards/rejected", "rewards/accuracies", "rewards/margins", "logps/chosen", "logps/rejected",
+                    "dpo_lambda", "grad_norm", "lr", "tokens_per_second"] {
+            #expect(log.contains("\"\(key)\""), "metrics.jsonl lacks \(key)")
+        }
+    }
+}

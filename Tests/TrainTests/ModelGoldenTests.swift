@@ -64,11 +64,13 @@ import Testing
         try golden.expectTensors(model.gradients, layout: model.layout, prefix: "grads.", tolerance: 1e-3)
     }
 
-    /// The split forward/backward path (used by DPO) gives the same gradients as the fused one.
-    @Test(arguments: variants)
-    func separateBackwardMatchesFused(variant: String) throws {
+    /// The split forward/backward path (used by DPO) gives the same gradients as the fused one,
+    /// both with the logits kept from the forward pass and with them recomputed.
+    @Test(arguments: variants, [true, false])
+    func separateBackwardMatchesFused(variant: String, cacheLogits: Bool) throws {
         let golden = try Golden(variant)
         let model = try golden.model()
+        model.logitCacheLimitBytes = cacheLogits ? 1 << 30 : 0
         _ = try model.forward(golden.batch)
         let n = golden.batch.weightSum
         try model.backward(tokenGradients: golden.batch.lossWeights.map { -$0 / Float(n) })

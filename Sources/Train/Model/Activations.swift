@@ -30,6 +30,9 @@ final class Activations {
     let headScratch: FloatBuffer
     let normScratch: FloatBuffer
 
+    /// Softmax numerators kept between `forward` and `backward` (see `LlamaModel.logitCacheLimitBytes`).
+    var logitCache: LogitCacheBuffers?
+
     private let config: ModelConfig
     private var backwardBuffers: BackwardBuffers?
 
@@ -103,5 +106,17 @@ final class BackwardBuffers {
         up = FloatBuffer(count: n * c.intermediateSize)
         hidden = FloatBuffer(count: n * c.intermediateSize)
         tokenGradients = FloatBuffer(count: n)
+    }
+}
+
+/// Storage behind `LogProbHead.Cache`.
+final class LogitCacheBuffers {
+    let numerators: FloatBuffer
+    let sums: FloatBuffer
+    var filled = false
+
+    init(n: Int, vocab: Int) {
+        numerators = FloatBuffer(count: n * vocab)
+        sums = FloatBuffer(count: n)
     }
 }

@@ -18,6 +18,9 @@ public final class LlamaModel: @unchecked Sendable {
     private var rope: RoPETable
     /// Set by `forward`, consumed by `backward`.
     private var pendingBackward = false
+    /// `forward` keeps the batch's softmax numerators for `backward` when they fit in this
+    /// many bytes (saving a second LM-head product); otherwise `backward` recomputes them.
+    public var logitCacheLimitBytes = 512 << 20
 
     public init(config: ModelConfig, threads: Int) throws(TrainError) {
         try config.validate()
@@ -62,12 +65,18 @@ public final class LlamaModel: @unchecked Sendable {
     // MARK: Passes
 
     /// Runs the forward pass and returns each token's log-probability of its target (0 where
-    /// the loss weight is 0). Keeps the activations for `backward`.
-    public func forward(_ batch: TokenBatch) throws(TrainError) -> [Float] {
+    /// the loss weight is 0). With `keepForBackward` (the default) it keeps what `backward`
+    /// needs; evaluation passes false and keeps no logits.
+    public func forward(_ batch: TokenBatch, keepForBackward: Bool = true) throws(TrainError) -> [Float] {
         let acts = try prepare(batch)
         runLayersForward(acts)
+        let cacheBytes = acts.n * config.vocabSize * MemoryLayout<Float>.stride
+        acts.logitCache = keepForBackward && cacheBytes <= logitCacheLimitBytes
+            ? (acts.logitCache ?? LogitCacheBuffers(n: acts.n, vocab: config.vocabSize)) : nil
+        acts.logitCache?.filled = false
         runHead(acts, tokenGradients: nil)
-        pendingBackward = true
+        acts.logitCache?.filled = true
+        pendingBackward = keepForBackward
         return acts.logProbs.array
     }
 
@@ -81,6 +90,7 @@ public final class LlamaModel: @unchecked Sendable {
         let g = acts.gradients.tokenGradients
         _ = UnsafeMutableBufferPointer(start: g.pointer, count: acts.n).update(from: tokenGradients)
         runHead(acts, tokenGradients: g.pointer)
+        acts.logitCache?.filled = false
         runLayersBackward(acts)
         pendingBackward = false
     }
@@ -92,6 +102,7 @@ public final class LlamaModel: @unchecked Sendable {
     public func forwardBackwardCrossEntropy(_ batch: TokenBatch, normalizer: Double) throws(TrainError) -> Double {
         guard normalizer > 0 else { throw .invalidBatch("cross-entropy normalizer must be positive") }
         let acts = try prepare(batch)
+        acts.logitCache = nil
         runLayersForward(acts)
         let g = acts.gradients.tokenGradients.pointer
         let scale = Float(-1 / normalizer)
@@ -109,6 +120,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// Full logits [rows, length, vocab] (for tests, evaluation and generation).
     public func logits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
         let acts = try prepare(batch)
+        acts.logitCache?.filled = false
         runLayersForward(acts)
         pendingBackward = false
         let v = config.vocabSize
@@ -189,9 +201,13 @@ public final class LlamaModel: @unchecked Sendable {
         let p = UnsafePointer(parameters.pointer)
         let dx = tokenGradients == nil ? nil : a.gradients.norm.pointer
         let dweight = tokenGradients == nil ? nil : gradients.pointer + layout.lmHead
+        let cache = a.logitCache.map {
+            LogProbHead.Cache(numerators: $0.numerators.pointer, sums: $0.sums.pointer, filled: $0.filled)
+        }
         LogProbHead.run(x: a.finalNorm.pointer, weight: p + layout.lmHead, targets: a.targets.baseAddress!,
                         n: a.n, d: config.hiddenSize, vocab: config.vocabSize, logProbs: a.logProbs.pointer,
-                        tokenGradients: tokenGradients, dx: dx, dweight: dweight, scratch: a.headScratch.pointer, pool: pool)
+                        tokenGradients: tokenGradients, dx: dx, dweight: dweight, scratch: a.headScratch.pointer,
+                        cache: cache, pool: pool)
     }
 
     /// Expects the head's gradient in `gradients.norm` (∂L/∂ final-norm output).
