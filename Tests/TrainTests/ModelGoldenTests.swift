@@ -48,6 +48,13 @@ import Testing
         let golden = try Golden(variant)
         let model = try golden.model()
         expectClose(try model.logits(golden.batch), try golden.tensors.floats("logits"), relative: 1e-4, "\(variant) logits")
+        let all = try model.logits(golden.batch), v = golden.config.vocabSize, t = golden.batch.length
+        let last = try model.lastPositionLogits(golden.batch)
+        for r in 0..<golden.batch.rows {
+            // Same numbers up to the sgemm kernel's rounding for a different row count.
+            expectClose(Array(last[(r * v)..<((r + 1) * v)]), Array(all[((r * t + t - 1) * v)..<((r * t + t) * v)]),
+                        relative: 1e-5, "row \(r) last-position logits")
+        }
         let tokenLogProbs = try model.forward(golden.batch)
         expectClose(tokenLogProbs, try golden.tensors.floats("token_logps"), relative: 1e-4, "\(variant) token log-probs")
         let sums = SequenceLogProbs.sum(tokenLogProbs, weights: golden.batch.lossWeights, rows: golden.batch.rows)

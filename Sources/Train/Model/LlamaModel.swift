@@ -132,6 +132,28 @@ public final class LlamaModel: @unchecked Sendable {
         return out
     }
 
+    /// Logits of each row's last position only, [rows, vocab]: what greedy or sampled
+    /// generation needs (without a KV cache, each call recomputes the whole prefix).
+    public func lastPositionLogits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
+        let acts = try prepare(batch)
+        acts.logitCache?.filled = false
+        runLayersForward(acts)
+        pendingBackward = false
+        let v = config.vocabSize, d = config.hiddenSize
+        var rows = [Float](repeating: 0, count: batch.rows * d)
+        for r in 0..<batch.rows {
+            for i in 0..<d { rows[r * d + i] = acts.finalNorm[(r * batch.length + batch.length - 1) * d + i] }
+        }
+        var out = [Float](repeating: 0, count: batch.rows * v)
+        rows.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { buffer in
+                Linear.forward(out: buffer.baseAddress!, inp: x.baseAddress!, weight: parameters.pointer + layout.lmHead,
+                               bias: nil, n: batch.rows, inDim: d, outDim: v, pool: pool)
+            }
+        }
+        return out
+    }
+
     private func prepare(_ batch: TokenBatch) throws(TrainError) -> Activations {
         try batch.validate(vocabSize: config.vocabSize)
         if rope.positions < batch.length {
