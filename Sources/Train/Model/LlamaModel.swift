@@ -71,13 +71,16 @@ public final class LlamaModel: @unchecked Sendable {
         let acts = try prepare(batch)
         runLayersForward(acts)
         let cacheBytes = acts.n * config.vocabSize * MemoryLayout<Float>.stride
-        acts.logitCache = keepForBackward && cacheBytes <= logitCacheLimitBytes
-            ? (acts.logitCache ?? LogitCacheBuffers(n: acts.n, vocab: config.vocabSize)) : nil
+        if keepForBackward && cacheBytes <= logitCacheLimitBytes {
+            if (acts.logitCache?.capacity ?? 0) < acts.n { acts.logitCache = LogitCacheBuffers(n: acts.n, vocab: config.vocabSize) }
+        } else {
+            acts.logitCache = nil
+        }
         acts.logitCache?.filled = false
         runHead(acts, tokenGradients: nil)
         acts.logitCache?.filled = true
         pendingBackward = keepForBackward
-        return acts.logProbs.array
+        return acts.logProbs.slice(offset: 0, count: acts.n)
     }
 
     /// Backpropagates `tokenGradients[i]` = ∂L/∂log p(target i) for the batch of the last
@@ -160,11 +163,14 @@ public final class LlamaModel: @unchecked Sendable {
             rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: batch.length)
         }
         let acts: Activations
-        if let existing = activations, existing.rows == batch.rows, existing.length == batch.length {
+        if let existing = activations, existing.fits(rows: batch.rows, length: batch.length) {
             acts = existing
         } else {
+            // Grow to cover both the old and the new shape, so alternating shapes settle.
+            let tokens = max(batch.tokenCount, activations?.tokenCapacity ?? 0)
+            let length = max(batch.length, activations?.lengthCapacity ?? 0)
             activations = nil
-            acts = Activations(config: config, rows: batch.rows, length: batch.length, threads: pool.threads)
+            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, threads: pool.threads)
             activations = acts
         }
         acts.load(batch)
