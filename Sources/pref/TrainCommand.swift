@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
         let train = try PackedDocuments(documents: trainDocs, rows: rows, length: seqLen)
         let test = try PackedDocuments(documents: testDocs, rows: rows, length: seqLen)
         let net = try ModelSource.load(model, vocabSize: ByteLevelCorpus.vocabSize, threads: threads, seed: seed)
-        var options = TrainingOptions()
+        var options = SFTOptions()
         options.epochs = epochs
         options.maxSteps = maxSteps
         options.learningRate = lr
@@ -114,8 +114,7 @@ final class TrainProgress {
             let text = String(format: "step %d/%d  loss %.4f  lr %.2e  grad %.2f  %.0f tok/s  %.0fs", m.step, m.maxSteps, m.loss,
                               m.learningRate, m.gradNorm, m.tokensPerSecond, m.elapsed)
             if terminal { FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8)) } else if m.step % 10 == 0 { line(text) }
-        case .evaluation(let step, let metrics):
-            line("step \(step) test " + metrics.map { "\($0.0) " + String(format: "%.4f", $0.1) }.joined(separator: "  "))
+        case .evaluation(let step, let loss): line(String(format: "step %d test loss %.4f", step, loss))
         case .checkpoint(let url): line("saved \(url.lastPathComponent)")
         }
     }

@@ -18,8 +18,8 @@ import Testing
                     numKeyValueHeads: 2, tieWordEmbeddings: true)
     }
 
-    static func options(steps: Int, accumulation: Int = 1) -> TrainingOptions {
-        var o = TrainingOptions()
+    static func options(steps: Int, accumulation: Int = 1) -> SFTOptions {
+        var o = SFTOptions()
         o.maxSteps = steps
         o.epochs = 100
         o.learningRate = 3e-3

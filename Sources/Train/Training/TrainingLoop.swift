@@ -48,10 +48,13 @@ public struct StepMetrics: Sendable {
     public let extra: [(String, Double)]
 }
 
+/// SFT's name for the shared settings.
+public typealias SFTOptions = TrainingOptions
+
 public enum TrainingEvent: Sendable {
     case step(StepMetrics)
-    /// Evaluation on the held-out split: ("loss", …) first, then stage-specific metrics.
-    case evaluation(step: Int, metrics: [(String, Double)])
+    /// Held-out loss (the full set of evaluation metrics goes to metrics.jsonl).
+    case evaluation(step: Int, loss: Double)
     case checkpoint(URL)
 }
 
@@ -161,7 +164,7 @@ final class TrainingLoop: @unchecked Sendable {
                 for (name, value) in results { evalRecord[name] = .double(value) }
                 evalRecord["elapsed"] = .double(elapsed())
                 try metrics?.write(evalRecord)
-                onEvent(.evaluation(step: state.globalStep, metrics: results))
+                onEvent(.evaluation(step: state.globalStep, loss: results.first { $0.0 == "loss" }?.1 ?? .nan))
             }
             if let runDirectory, let every = options.saveEvery, state.globalStep % every == 0 || last {
                 session.state.info["elapsed_seconds"] = .double(elapsed())
