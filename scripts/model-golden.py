@@ -37,6 +37,8 @@ VARIANTS = {
                         tie_word_embeddings=False, rope_theta=1000000.0), False),
     "llama_packed": (dict(model_type="llama", num_attention_heads=4, num_key_value_heads=2, head_dim=8,
                           tie_word_embeddings=True, rope_theta=10000.0), True),
+    "llama_attention_bias": (dict(model_type="llama", num_attention_heads=2, num_key_value_heads=1, head_dim=8,
+                                  tie_word_embeddings=True, rope_theta=10000.0, attention_bias=True), False),
     # Longer than the 64-row attention block, with document boundaries inside blocks.
     "llama_long_packed": (dict(model_type="llama", num_attention_heads=4, num_key_value_heads=1, head_dim=4,
                                tie_word_embeddings=True, rope_theta=10000.0), "long"),
@@ -52,7 +54,8 @@ OPTIM = dict(lr=0.01, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1, warmup_step
 def param_shapes(cfg):
     d, q, kv, f = cfg["hidden_size"], cfg["num_attention_heads"] * cfg["head_dim"], \
         cfg["num_key_value_heads"] * cfg["head_dim"], cfg["intermediate_size"]
-    qwen = cfg["model_type"] == "qwen2"
+    qwen = cfg["model_type"] == "qwen2" or cfg.get("attention_bias", False)  # q/k/v biases
+    o_bias = cfg.get("attention_bias", False)  # Llama's attention_bias also biases o_proj
     shapes = {"model.embed_tokens.weight": (cfg["vocab_size"], d)}
     for i in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{i}."
@@ -64,6 +67,7 @@ def param_shapes(cfg):
         shapes[p + "self_attn.v_proj.weight"] = (kv, d)
         if qwen: shapes[p + "self_attn.v_proj.bias"] = (kv,)
         shapes[p + "self_attn.o_proj.weight"] = (d, q)
+        if o_bias: shapes[p + "self_attn.o_proj.bias"] = (d,)
         shapes[p + "post_attention_layernorm.weight"] = (d,)
         shapes[p + "mlp.gate_proj.weight"] = (f, d)
         shapes[p + "mlp.up_proj.weight"] = (f, d)
@@ -166,7 +170,7 @@ def hf_config(cfg):
                   rope_parameters={"rope_type": "default", "rope_theta": cfg["rope_theta"]})
     if cfg["model_type"] == "qwen2":
         return Qwen2Config(**common, head_dim=cfg["head_dim"])
-    return LlamaConfig(**common, head_dim=cfg["head_dim"])
+    return LlamaConfig(**common, head_dim=cfg["head_dim"], attention_bias=cfg.get("attention_bias", False))
 
 
 def hf_model(cfg, state):

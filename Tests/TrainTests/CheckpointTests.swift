@@ -48,6 +48,29 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root.path) == ["ckpt"])
     }
 
+    /// HF's sharded layout: model.safetensors.index.json maps each tensor to its file.
+    @Test func loadsShardedWeightsThroughTheIndex() throws {
+        let folder = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try LlamaModel(config: Self.tinyConfig(tied: false), threads: 1)
+        model.initializeParameters(seed: 5)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(model.config.jsonText.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let tensors = model.layout.tensors
+        var weightMap: [String] = []
+        for (shard, part) in [tensors.prefix(tensors.count / 2), tensors.suffix(from: tensors.count / 2)].enumerated() {
+            let name = "model-0000\(shard + 1)-of-00002.safetensors"
+            try SafetensorsWriter.write(part.map {
+                .init(name: $0.name, shape: $0.shape, data: UnsafeBufferPointer(start: model.parameters.pointer + $0.offset, count: $0.count))
+            }, to: folder.appendingPathComponent(name))
+            weightMap += part.map { "\"\($0.name)\": \"\(name)\"" }
+        }
+        try Data(("{\"metadata\": {}, \"weight_map\": {" + weightMap.joined(separator: ", ") + "}}").utf8)
+            .write(to: folder.appendingPathComponent("model.safetensors.index.json"))
+        let loaded = try Checkpoint.loadModel(from: folder, threads: 1)
+        #expect(loaded.parameters.array == model.parameters.array)
+    }
+
     @Test func missingOrMisshapenTensorsAreNamed() throws {
         let root = Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }

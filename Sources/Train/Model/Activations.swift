@@ -1,9 +1,14 @@
-/// Everything the forward pass keeps for the backward pass, plus scratch, sized for one
-/// batch shape. Normalised activations and the SwiGLU product are not kept: the backward
-/// pass recomputes them from the saved inputs and 1/rms, which is cheap and halves memory.
+/// Everything the forward pass keeps for the backward pass, plus scratch. Sized for up to
+/// `tokenCapacity` tokens in rows of up to `lengthCapacity`, so batches of varying shape
+/// (DPO pairs) reuse the memory. Normalised activations and the SwiGLU product are not
+/// kept: the backward pass recomputes them from the saved inputs and 1/rms, which is cheap
+/// and halves memory.
 final class Activations {
-    let rows: Int, length: Int
+    let tokenCapacity: Int, lengthCapacity: Int
+    private(set) var rows = 0, length = 0
     var n: Int { rows * length }
+
+    func fits(rows: Int, length: Int) -> Bool { rows * length <= tokenCapacity && length <= lengthCapacity }
 
     // Batch copies the kernels read through pointers.
     let inputs: UnsafeMutableBufferPointer<Int32>
@@ -30,14 +35,17 @@ final class Activations {
     let headScratch: FloatBuffer
     let normScratch: FloatBuffer
 
+    /// Softmax numerators kept between `forward` and `backward` (see `LlamaModel.logitCacheLimitBytes`).
+    var logitCache: LogitCacheBuffers?
+
     private let config: ModelConfig
     private var backwardBuffers: BackwardBuffers?
 
-    init(config c: ModelConfig, rows: Int, length: Int, threads: Int) {
+    init(config c: ModelConfig, tokenCapacity n: Int, lengthCapacity length: Int, threads: Int) {
         self.config = c
-        self.rows = rows
-        self.length = length
-        let n = rows * length, d = c.hiddenSize, layers = c.numHiddenLayers
+        tokenCapacity = n
+        lengthCapacity = length
+        let d = c.hiddenSize, layers = c.numHiddenLayers
         func make(_ count: Int) -> [FloatBuffer] { (0..<layers).map { _ in FloatBuffer(count: count) } }
         func ints() -> UnsafeMutableBufferPointer<Int32> {
             let b = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
@@ -49,7 +57,7 @@ final class Activations {
         attentionResidual = make(n * d)
         inputRstd = make(n); postRstd = make(n)
         q = make(n * c.queryDim); k = make(n * c.keyValueDim); v = make(n * c.keyValueDim)
-        logSumExp = make(rows * c.numAttentionHeads * length)
+        logSumExp = make(n * c.numAttentionHeads)
         attention = make(n * c.queryDim)
         gate = make(n * c.intermediateSize); up = make(n * c.intermediateSize)
         finalRstd = FloatBuffer(count: n)
@@ -66,7 +74,11 @@ final class Activations {
         inputs.deallocate(); targets.deallocate(); positions.deallocate(); documentStarts.deallocate()
     }
 
+    /// Takes the batch's shape (which must fit) and copies its ids.
     func load(_ batch: TokenBatch) {
+        precondition(fits(rows: batch.rows, length: batch.length), "batch exceeds the activation capacity")
+        rows = batch.rows
+        length = batch.length
         _ = inputs.update(from: batch.inputs)
         _ = targets.update(from: batch.targets)
         _ = positions.update(from: batch.positions)
@@ -79,7 +91,7 @@ final class Activations {
     /// DPO reference never pay for them).
     var gradients: BackwardBuffers {
         if let backwardBuffers { return backwardBuffers }
-        let b = BackwardBuffers(config: config, n: n)
+        let b = BackwardBuffers(config: config, n: tokenCapacity)
         backwardBuffers = b
         return b
     }
@@ -103,5 +115,19 @@ final class BackwardBuffers {
         up = FloatBuffer(count: n * c.intermediateSize)
         hidden = FloatBuffer(count: n * c.intermediateSize)
         tokenGradients = FloatBuffer(count: n)
+    }
+}
+
+/// Storage behind `LogProbHead.Cache`.
+final class LogitCacheBuffers {
+    let numerators: FloatBuffer
+    let sums: FloatBuffer
+    var filled = false
+
+    var capacity: Int { sums.count }
+
+    init(n: Int, vocab: Int) {
+        numerators = FloatBuffer(count: n * vocab)
+        sums = FloatBuffer(count: n)
     }
 }

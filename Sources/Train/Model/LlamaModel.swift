@@ -18,6 +18,9 @@ public final class LlamaModel: @unchecked Sendable {
     private var rope: RoPETable
     /// Set by `forward`, consumed by `backward`.
     private var pendingBackward = false
+    /// `forward` keeps the batch's softmax numerators for `backward` when they fit in this
+    /// many bytes (saving a second LM-head product); otherwise `backward` recomputes them.
+    public var logitCacheLimitBytes = 512 << 20
 
     public init(config: ModelConfig, threads: Int) throws(TrainError) {
         try config.validate()
@@ -62,13 +65,22 @@ public final class LlamaModel: @unchecked Sendable {
     // MARK: Passes
 
     /// Runs the forward pass and returns each token's log-probability of its target (0 where
-    /// the loss weight is 0). Keeps the activations for `backward`.
-    public func forward(_ batch: TokenBatch) throws(TrainError) -> [Float] {
+    /// the loss weight is 0). With `keepForBackward` (the default) it keeps what `backward`
+    /// needs; evaluation passes false and keeps no logits.
+    public func forward(_ batch: TokenBatch, keepForBackward: Bool = true) throws(TrainError) -> [Float] {
         let acts = try prepare(batch)
         runLayersForward(acts)
+        let cacheBytes = acts.n * config.vocabSize * MemoryLayout<Float>.stride
+        if keepForBackward && cacheBytes <= logitCacheLimitBytes {
+            if (acts.logitCache?.capacity ?? 0) < acts.n { acts.logitCache = LogitCacheBuffers(n: acts.n, vocab: config.vocabSize) }
+        } else {
+            acts.logitCache = nil
+        }
+        acts.logitCache?.filled = false
         runHead(acts, tokenGradients: nil)
-        pendingBackward = true
-        return acts.logProbs.array
+        acts.logitCache?.filled = true
+        pendingBackward = keepForBackward
+        return acts.logProbs.slice(offset: 0, count: acts.n)
     }
 
     /// Backpropagates `tokenGradients[i]` = ∂L/∂log p(target i) for the batch of the last
@@ -81,6 +93,7 @@ public final class LlamaModel: @unchecked Sendable {
         let g = acts.gradients.tokenGradients
         _ = UnsafeMutableBufferPointer(start: g.pointer, count: acts.n).update(from: tokenGradients)
         runHead(acts, tokenGradients: g.pointer)
+        acts.logitCache?.filled = false
         runLayersBackward(acts)
         pendingBackward = false
     }
@@ -92,6 +105,7 @@ public final class LlamaModel: @unchecked Sendable {
     public func forwardBackwardCrossEntropy(_ batch: TokenBatch, normalizer: Double) throws(TrainError) -> Double {
         guard normalizer > 0 else { throw .invalidBatch("cross-entropy normalizer must be positive") }
         let acts = try prepare(batch)
+        acts.logitCache = nil
         runLayersForward(acts)
         let g = acts.gradients.tokenGradients.pointer
         let scale = Float(-1 / normalizer)
@@ -109,6 +123,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// Full logits [rows, length, vocab] (for tests, evaluation and generation).
     public func logits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
         let acts = try prepare(batch)
+        acts.logitCache?.filled = false
         runLayersForward(acts)
         pendingBackward = false
         let v = config.vocabSize
@@ -120,17 +135,42 @@ public final class LlamaModel: @unchecked Sendable {
         return out
     }
 
+    /// Logits of each row's last position only, [rows, vocab]: what greedy or sampled
+    /// generation needs (without a KV cache, each call recomputes the whole prefix).
+    public func lastPositionLogits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
+        let acts = try prepare(batch)
+        acts.logitCache?.filled = false
+        runLayersForward(acts)
+        pendingBackward = false
+        let v = config.vocabSize, d = config.hiddenSize
+        var rows = [Float](repeating: 0, count: batch.rows * d)
+        for r in 0..<batch.rows {
+            for i in 0..<d { rows[r * d + i] = acts.finalNorm[(r * batch.length + batch.length - 1) * d + i] }
+        }
+        var out = [Float](repeating: 0, count: batch.rows * v)
+        rows.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { buffer in
+                Linear.forward(out: buffer.baseAddress!, inp: x.baseAddress!, weight: parameters.pointer + layout.lmHead,
+                               bias: nil, n: batch.rows, inDim: d, outDim: v, pool: pool)
+            }
+        }
+        return out
+    }
+
     private func prepare(_ batch: TokenBatch) throws(TrainError) -> Activations {
         try batch.validate(vocabSize: config.vocabSize)
         if rope.positions < batch.length {
             rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: batch.length)
         }
         let acts: Activations
-        if let existing = activations, existing.rows == batch.rows, existing.length == batch.length {
+        if let existing = activations, existing.fits(rows: batch.rows, length: batch.length) {
             acts = existing
         } else {
+            // Grow to cover both the old and the new shape, so alternating shapes settle.
+            let tokens = max(batch.tokenCount, activations?.tokenCapacity ?? 0)
+            let length = max(batch.length, activations?.lengthCapacity ?? 0)
             activations = nil
-            acts = Activations(config: config, rows: batch.rows, length: batch.length, threads: pool.threads)
+            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, threads: pool.threads)
             activations = acts
         }
         acts.load(batch)
@@ -189,9 +229,13 @@ public final class LlamaModel: @unchecked Sendable {
         let p = UnsafePointer(parameters.pointer)
         let dx = tokenGradients == nil ? nil : a.gradients.norm.pointer
         let dweight = tokenGradients == nil ? nil : gradients.pointer + layout.lmHead
+        let cache = a.logitCache.map {
+            LogProbHead.Cache(numerators: $0.numerators.pointer, sums: $0.sums.pointer, filled: $0.filled)
+        }
         LogProbHead.run(x: a.finalNorm.pointer, weight: p + layout.lmHead, targets: a.targets.baseAddress!,
                         n: a.n, d: config.hiddenSize, vocab: config.vocabSize, logProbs: a.logProbs.pointer,
-                        tokenGradients: tokenGradients, dx: dx, dweight: dweight, scratch: a.headScratch.pointer, pool: pool)
+                        tokenGradients: tokenGradients, dx: dx, dweight: dweight, scratch: a.headScratch.pointer,
+                        cache: cache, pool: pool)
     }
 
     /// Expects the head's gradient in `gradients.norm` (∂L/∂ final-norm output).

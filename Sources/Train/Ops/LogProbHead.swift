@@ -16,28 +16,49 @@ enum LogProbHead {
 
     static func scratchCount(n: Int, vocab: Int) -> Int { chunkRows(n: n, vocab: vocab) * vocab }
 
+    /// Keeps the whole batch's softmax numerators (e^(z − max), [n, vocab]) and their row sums
+    /// from a forward pass for the backward pass, which then needs no second logits product.
+    /// Used by DPO, whose per-token gradients are known only after the forward pass.
+    struct Cache {
+        let numerators: UnsafeMutablePointer<Float>
+        let sums: UnsafeMutablePointer<Float>
+        /// True once a forward pass has filled it.
+        let filled: Bool
+    }
+
     /// `tokenGradients == nil`: forward only. Otherwise dx is overwritten and dweight accumulates.
-    /// Rows whose target is outside the vocabulary (ignored positions) get log-prob 0.
+    /// Rows whose target is outside the vocabulary (ignored positions) get log-prob 0. With a
+    /// filled cache, the log-probs of its forward pass stand and only the gradient is taken.
     static func run(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, targets: UnsafePointer<Int32>,
                     n: Int, d: Int, vocab: Int,
                     logProbs: UnsafeMutablePointer<Float>,
                     tokenGradients: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
-                    scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-        let chunk = chunkRows(n: n, vocab: vocab)
+                    scratch: UnsafeMutablePointer<Float>, cache: Cache? = nil, pool: WorkerPool) {
+        let chunk = cache == nil ? chunkRows(n: n, vocab: vocab) : n
         for r0 in stride(from: 0, to: n, by: chunk) {
             let rows = min(chunk, n - r0)
-            let logits = scratch
-            Linear.forward(out: logits, inp: x + r0 * d, weight: weight, bias: nil, n: rows, inDim: d, outDim: vocab, pool: pool)
+            let numerators = cache?.numerators ?? scratch
+            let reuse = cache?.filled == true
+            if !reuse {
+                Linear.forward(out: numerators, inp: x + r0 * d, weight: weight, bias: nil, n: rows, inDim: d, outDim: vocab, pool: pool)
+            }
             pool.forRanges(rows, minimumChunk: 1) { _, range in
                 for r in range {
-                    let z = logits + r * vocab
-                    let m = FastMath.maximum(z, count: vocab)
+                    let z = numerators + r * vocab
                     let target = Int(targets[r0 + r])
                     let valid = target >= 0 && target < vocab
-                    let targetLogit = valid ? z[target] : 0
-                    let sum = FastMath.expShiftedSum(z, count: vocab, shift: m)
-                    logProbs[r0 + r] = valid ? targetLogit - m - Foundation.log(sum) : 0
+                    let sum: Float
+                    if reuse {
+                        sum = cache!.sums[r0 + r]
+                    } else {
+                        let m = FastMath.maximum(z, count: vocab)
+                        let targetLogit = valid ? z[target] : 0
+                        sum = FastMath.expShiftedSum(z, count: vocab, shift: m)
+                        logProbs[r0 + r] = valid ? targetLogit - m - Foundation.log(sum) : 0
+                        cache?.sums[r0 + r] = sum
+                    }
                     guard let tokenGradients else { continue }
+                    // ∂L/∂z = g · (onehot(target) − e/Σe), written over the numerators.
                     let g = valid ? tokenGradients[r0 + r] : 0
                     if g == 0 {
                         z.update(repeating: 0, count: vocab)
@@ -49,7 +70,7 @@ enum LogProbHead {
                 }
             }
             if tokenGradients != nil, let dx, let dweight {
-                Linear.backward(dinp: dx + r0 * d, dweight: dweight, dbias: nil, dout: logits, inp: x + r0 * d, weight: weight,
+                Linear.backward(dinp: dx + r0 * d, dweight: dweight, dbias: nil, dout: numerators, inp: x + r0 * d, weight: weight,
                                 n: rows, inDim: d, outDim: vocab, pool: pool)
             }
         }

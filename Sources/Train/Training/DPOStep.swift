@@ -33,7 +33,8 @@ public enum DPOStep {
         -> (chosen: [Double], rejected: [Double]) {
         let length = max(chosen.length, rejected.length)
         let combined = try chosen.padded(to: length).stacked(with: rejected.padded(to: length))
-        let sums = SequenceLogProbs.sum(try model.forward(combined), weights: combined.lossWeights, rows: combined.rows)
+        let sums = SequenceLogProbs.sum(try model.forward(combined, keepForBackward: false), weights: combined.lossWeights,
+                                        rows: combined.rows)
             .map(Double.init)
         return (Array(sums[0..<chosen.rows]), Array(sums[chosen.rows...]))
     }

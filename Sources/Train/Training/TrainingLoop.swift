@@ -1,0 +1,186 @@
+import Foundation
+import JSON
+
+/// Settings every stage shares, with the HF TrainingArguments meaning.
+public struct TrainingOptions: Sendable {
+    public var epochs: Int = 1
+    /// Caps the number of optimizer steps (HF `max_steps`); nil runs all epochs.
+    public var maxSteps: Int?
+    public var learningRate: Double = 2e-5
+    public var warmupRatio: Double = 0.1
+    public var decay: LearningRateSchedule.Decay = .cosine
+    public var adamW = AdamWSettings()
+    public var maxGradNorm: Double? = 1.0
+    public var gradientAccumulation: Int = 1
+    public var seed: UInt64 = 42
+    /// Evaluate every this many optimizer steps (and at the end).
+    public var evalEvery: Int?
+    /// Save `checkpoint-N` every this many steps (and at the end) when a run directory is given.
+    public var saveEvery: Int?
+    /// Keep at most this many `checkpoint-N` folders (HF `save_total_limit`).
+    public var saveTotalLimit: Int = 2
+
+    public init() {}
+
+    /// Optimizer steps of a run over `batchCount` micro-batches per epoch.
+    public func totalSteps(batchCount: Int) throws(TrainError) -> Int {
+        guard gradientAccumulation >= 1 else { throw .invalidOption("gradient accumulation must be at least 1") }
+        guard epochs >= 1 else { throw .invalidOption("epochs must be at least 1") }
+        let perEpoch = batchCount / gradientAccumulation
+        guard perEpoch >= 1 else {
+            throw .invalidOption("\(batchCount) micro-batches make no optimizer step at gradient accumulation \(gradientAccumulation)")
+        }
+        return min(maxSteps ?? Int.max, epochs * perEpoch)
+    }
+}
+
+public struct StepMetrics: Sendable {
+    public let step: Int
+    public let maxSteps: Int
+    public let epoch: Double
+    public let loss: Double
+    public let learningRate: Double
+    public let gradNorm: Double
+    public let tokens: Int
+    public let tokensPerSecond: Double
+    public let elapsed: Double
+    /// Stage-specific metrics with TRL's names (DPO: rewards/chosen, …, dpo_lambda).
+    public let extra: [(String, Double)]
+}
+
+/// SFT's name for the shared settings.
+public typealias SFTOptions = TrainingOptions
+
+public enum TrainingEvent: Sendable {
+    case step(StepMetrics)
+    /// Held-out loss (the full set of evaluation metrics goes to metrics.jsonl).
+    case evaluation(step: Int, loss: Double)
+    case checkpoint(URL)
+}
+
+/// What one optimizer step's micro-batches produced.
+public struct StepOutcome: Sendable {
+    public let loss: Double
+    public let tokens: Int
+    public let metrics: [(String, Double)]
+
+    public init(loss: Double, tokens: Int, metrics: [(String, Double)] = []) {
+        self.loss = loss
+        self.tokens = tokens
+        self.metrics = metrics
+    }
+}
+
+/// The loop SFT and DPO share: a seeded per-epoch order of micro-batch indices, groups of
+/// `gradientAccumulation` micro-batches per optimizer step, `metrics.jsonl`, periodic
+/// evaluation and checkpoints, and exact resume from the newest `checkpoint-N`.
+final class TrainingLoop: @unchecked Sendable {
+    let session: TrainingSession
+    let options: TrainingOptions
+    let batchCount: Int
+    private let runDirectory: URL?
+    private let tokenizer: URL?
+    private let metrics: MetricsLog?
+    private var elapsedBefore: Double = 0
+
+    init(session: TrainingSession, options: TrainingOptions, batchCount: Int, runDirectory: URL?, tokenizer: URL?,
+         resume: Bool) throws(TrainError) {
+        self.session = session
+        self.options = options
+        self.batchCount = batchCount
+        self.runDirectory = runDirectory
+        self.tokenizer = tokenizer
+        guard let runDirectory else {
+            metrics = nil
+            return
+        }
+        do { try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true) } catch {
+            throw .io("\(runDirectory.path): cannot create run folder: \(error.localizedDescription)")
+        }
+        var resumed = false
+        if resume, let latest = TrainingSession.latestCheckpoint(in: runDirectory) {
+            try session.restore(from: latest)
+            elapsedBefore = session.state.info["elapsed_seconds"]?.doubleValue ?? 0
+            resumed = true
+        }
+        metrics = try MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"), append: resumed)
+    }
+
+    /// Micro-batch indices of `epoch` in training order.
+    func order(epoch: Int) -> [Int] {
+        var random = SeededRandom(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        var indices = Array(0..<batchCount)
+        for i in stride(from: indices.count - 1, to: 0, by: -1) {
+            indices.swapAt(i, Int(random.next() % UInt64(i + 1)))
+        }
+        return indices
+    }
+
+    /// Runs until `maxSteps`, or `steps` more optimizer steps. `step` receives the indices of
+    /// the step's micro-batches and accumulates their gradients into the model.
+    func run(steps: Int?, step: ([Int]) throws(TrainError) -> StepOutcome,
+             evaluate: (() throws(TrainError) -> [(String, Double)])?,
+             onEvent: (TrainingEvent) -> Void) throws(TrainError) {
+        let start = Date()
+        func elapsed() -> Double { elapsedBefore + Date().timeIntervalSince(start) }
+        let stop = min(session.state.maxSteps, steps.map { session.state.globalStep + $0 } ?? Int.max)
+        let accumulation = options.gradientAccumulation
+        let usable = (batchCount / accumulation) * accumulation
+        var currentOrder = order(epoch: session.state.epoch)
+        while session.state.globalStep < stop {
+            if session.state.batchCursor + accumulation > usable {
+                session.state.epoch += 1
+                session.state.batchCursor = 0
+                currentOrder = order(epoch: session.state.epoch)
+            }
+            let stepStart = Date()
+            let cursor = session.state.batchCursor
+            let outcome = try step(Array(currentOrder[cursor..<(cursor + accumulation)]))
+            session.state.batchCursor += accumulation
+            let (norm, rate) = session.step()
+            let state = session.state
+            let metric = StepMetrics(
+                step: state.globalStep, maxSteps: state.maxSteps,
+                epoch: Double(state.epoch) + Double(state.batchCursor) / Double(max(1, usable)),
+                loss: outcome.loss, learningRate: rate, gradNorm: norm, tokens: outcome.tokens,
+                tokensPerSecond: Double(outcome.tokens) / max(1e-9, Date().timeIntervalSince(stepStart)), elapsed: elapsed(),
+                extra: outcome.metrics)
+            var record = JSONObject([
+                ("step", .int(Int64(metric.step))), ("epoch", .double(metric.epoch)), ("split", .string("train")),
+                ("loss", .double(metric.loss)),
+            ])
+            for (name, value) in outcome.metrics where name != "loss" { record[name] = .double(value) }
+            record["lr"] = .double(rate)
+            record["grad_norm"] = .double(norm)
+            record["tokens_per_second"] = .double(metric.tokensPerSecond)
+            record["elapsed"] = .double(metric.elapsed)
+            try metrics?.write(record)
+            onEvent(.step(metric))
+
+            let last = state.globalStep == stop
+            if let every = options.evalEvery, let evaluate, state.globalStep % every == 0 || last {
+                let results = try evaluate()
+                var evalRecord = JSONObject([("step", .int(Int64(state.globalStep))), ("split", .string("eval"))])
+                for (name, value) in results { evalRecord[name] = .double(value) }
+                evalRecord["elapsed"] = .double(elapsed())
+                try metrics?.write(evalRecord)
+                onEvent(.evaluation(step: state.globalStep, loss: results.first { $0.0 == "loss" }?.1 ?? .nan))
+            }
+            if let runDirectory, let every = options.saveEvery, state.globalStep % every == 0 || last {
+                session.state.info["elapsed_seconds"] = .double(elapsed())
+                let folder = runDirectory.appendingPathComponent("checkpoint-\(state.globalStep)")
+                try session.save(to: folder, tokenizer: tokenizer)
+                rotateCheckpoints(in: runDirectory)
+                onEvent(.checkpoint(folder))
+            }
+        }
+    }
+
+    private func rotateCheckpoints(in directory: URL) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let steps = names.compactMap { $0.hasPrefix("checkpoint-") ? Int($0.dropFirst("checkpoint-".count)) : nil }.sorted()
+        for step in steps.dropLast(max(1, options.saveTotalLimit)) {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint-\(step)"))
+        }
+    }
+}
