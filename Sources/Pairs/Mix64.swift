@@ -1,16 +1,13 @@
+import Store
+
 /// The hashing behind every seeded decision in this module (test split, random rejected
 /// response, curriculum tie order). Each decision is a pure function of a record's own
 /// content hash and the seed, so it does not depend on ingest order or on which other
 /// records exist. `bench/pairs` re-implements it in Python; keep the two in step.
 enum Mix64 {
-    /// SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijection with full avalanche.
+    /// SplitMix64's mixer (Store's `SplitMix64.mix`): a bijection with full avalanche.
     @inline(__always)
-    static func mix(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    static func mix(_ x: UInt64) -> UInt64 { SplitMix64.mix(x) }
 
     /// Spreads a user seed so that nearby seeds give unrelated streams; `salt` separates
     /// the decisions that share a seed.

@@ -38,18 +38,10 @@ public final class ShardReader {
     /// cross-version promise).
     public static func shuffled<T>(_ items: [T], seed: UInt64) -> [T] {
         var out = items
-        var state = seed
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SplitMix64(seed: seed)
         if out.count > 1 {
             for i in stride(from: out.count - 1, to: 0, by: -1) {
-                let j = Int(next() % UInt64(i + 1))
-                out.swapAt(i, j)
+                out.swapAt(i, Int(random.next() % UInt64(i + 1)))
             }
         }
         return out

@@ -130,3 +130,20 @@ import Testing
         #expect(try frame.withUnsafeBytes { try ShardFile.decompressFrame($0, expectedValues: loc.frameValues) }.count == loc.frameValues)
     }
 }
+
+@Suite struct SplitMix64Tests {
+    /// The reference outputs of SplitMix64 seeded with 0 (Vigna's splitmix64.c).
+    @Test func matchesTheReferenceSequence() {
+        var r = SplitMix64(seed: 0)
+        #expect([r.next(), r.next(), r.next()] == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
+        #expect(SplitMix64.mix(0) == 0xE220_A839_7B1D_CDAF)
+    }
+
+    @Test func shuffleIsAPermutationFixedBySeed() {
+        let items = Array(0..<100)
+        let a = ShardReader.shuffled(items, seed: 9)
+        #expect(a.sorted() == items)
+        #expect(a == ShardReader.shuffled(items, seed: 9))
+        #expect(a != ShardReader.shuffled(items, seed: 10))
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// A small, fast, seedable generator (xoshiro256**, seeded through SplitMix64), so that
 /// initialisation and data order are the same on every run with the same seed.
@@ -6,15 +7,8 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Equatable {
     public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        state = (splitMix(), splitMix(), splitMix(), splitMix())
+        var seeder = SplitMix64(seed: seed)
+        state = (seeder.next(), seeder.next(), seeder.next(), seeder.next())
     }
 
     public init(state: (UInt64, UInt64, UInt64, UInt64)) { self.state = state }
