@@ -77,9 +77,12 @@ struct TrainCommand: ParsableCommand {
         print("run \(name): model, tokenizer and metrics.jsonl in \(runDirectory.path)")
     }
 
-    private func optimisation<T>(_ options: inout T) where T: OptimisationOptions {
+    /// The settings SFT and DPO share, from the flags.
+    private func trainingOptions(defaultLearningRate: Double) -> TrainingOptions {
+        var options = TrainingOptions()
         options.epochs = epochs
         options.maxSteps = maxSteps
+        options.learningRate = lr ?? defaultLearningRate
         options.warmupRatio = warmupRatio
         options.decay = LearningRateSchedule.Decay(rawValue: lrSchedule)!
         options.adamW = AdamWSettings(weightDecay: weightDecay)
@@ -88,6 +91,7 @@ struct TrainCommand: ParsableCommand {
         options.seed = seed
         options.evalEvery = evalEvery
         options.saveEvery = saveEvery
+        return options
     }
 
     private func trainSFT(catalog: Catalog, tokenizer: Tokenizer, tokenizerURL: URL, runDirectory: URL, progress: TrainProgress) throws {
@@ -98,10 +102,7 @@ struct TrainCommand: ParsableCommand {
         let train = try ShardSFTBatches(catalog: catalog, split: "train", rows: rows)
         let test = try ShardSFTBatches(catalog: catalog, split: "test", rows: rows)
         let net = try ModelSource.load(model, vocabSize: tokenizer.vocabSize, threads: threads, seed: seed)
-        var options = SFTOptions()
-        optimisation(&options)
-        options.learningRate = lr ?? 1e-3
-        let trainer = try SFTTrainer(model: net, options: options, train: train, eval: test.batchCount > 0 ? test : nil,
+        let trainer = try SFTTrainer(model: net, options: trainingOptions(defaultLearningRate: 1e-3), train: train, eval: test.batchCount > 0 ? test : nil,
                                      runDirectory: runDirectory, tokenizer: tokenizerURL, resume: resume)
         progress.line("pref train sft: \(net.parameterCount) parameters, \(train.exampleCount) sequences in \(train.batchCount) micro-batches of \(rows), \(trainer.session.state.maxSteps) steps → \(runDirectory.path)")
         if trainer.session.state.globalStep == 0, test.batchCount > 0 {
@@ -125,8 +126,7 @@ struct TrainCommand: ParsableCommand {
         let test = try ShardPreferenceBatches(catalog: catalog, split: "test", pairs: pairsPerBatch)
         guard train.batchCount > 0 else { throw CLIError("the workspace has no preference shards: run pref pairs and pref tokenize") }
         var options = DPOOptions()
-        optimisation(&options)
-        options.learningRate = lr ?? 5e-6
+        options.training = trainingOptions(defaultLearningRate: 5e-6)
         options.loss = DPOShiftLoss(beta: beta, labelSmoothing: labelSmoothing, rpoAlpha: rpoAlpha)
         options.lambda = try LambdaSchedule(parsing: shift == "none" ? "fixed:1" : shift)
         // The policy starts as a copy of the reference.
@@ -135,10 +135,11 @@ struct TrainCommand: ParsableCommand {
         let trainer = try DPOTrainer(model: policy, options: options, train: train, eval: test.batchCount > 0 ? test : nil,
                                      runDirectory: runDirectory, tokenizer: tokenizerURL, resume: resume, info: info)
         progress.line("pref train dpo: λ \(options.lambda), β \(beta), \(train.exampleIds.count) pairs, \(trainer.session.state.maxSteps) steps → \(runDirectory.path)")
-        try trainer.run { step, total, metrics in
-            let get = { (k: String) in metrics.first { $0.0 == k }?.1 ?? .nan }
-            progress.status(String(format: "step %d/%d  loss %.4f  acc %.2f  margin %.3f  λ %.3f  %.0f tok/s", step, total, get("loss"),
-                                   get("rewards/accuracies"), get("rewards/margins"), get("dpo_lambda"), get("tokens_per_second")))
+        try trainer.run { event in
+            guard case .step(let m) = event else { return progress.report(event) }
+            let get = { (k: String) in m.extra.first { $0.0 == k }?.1 ?? .nan }
+            progress.status(String(format: "step %d/%d  loss %.4f  acc %.2f  margin %.3f  λ %.3f  %.0f tok/s", m.step, m.maxSteps, m.loss,
+                                   get("rewards/accuracies"), get("rewards/margins"), get("dpo_lambda"), m.tokensPerSecond))
         }
         try Checkpoint.saveModelFiles(model: policy, into: runDirectory)
         try FileManager.default.copyReplacing(tokenizerURL, to: runDirectory.appendingPathComponent("tokenizer.json"))

@@ -78,16 +78,19 @@ final class TrainingLoop: @unchecked Sendable {
     let session: TrainingSession
     let options: TrainingOptions
     let batchCount: Int
+    /// False keeps the micro-batches in their given order every epoch (DPO curricula).
+    let shuffle: Bool
     private let runDirectory: URL?
     private let tokenizer: URL?
     private let metrics: MetricsLog?
     private var elapsedBefore: Double = 0
 
-    init(session: TrainingSession, options: TrainingOptions, batchCount: Int, runDirectory: URL?, tokenizer: URL?,
+    init(session: TrainingSession, options: TrainingOptions, batchCount: Int, shuffle: Bool = true, runDirectory: URL?, tokenizer: URL?,
          resume: Bool) throws(TrainError) {
         self.session = session
         self.options = options
         self.batchCount = batchCount
+        self.shuffle = shuffle
         self.runDirectory = runDirectory
         self.tokenizer = tokenizer
         guard let runDirectory else {
@@ -108,6 +111,7 @@ final class TrainingLoop: @unchecked Sendable {
 
     /// Micro-batch indices of `epoch` in training order.
     func order(epoch: Int) -> [Int] {
+        guard shuffle else { return Array(0..<batchCount) }
         var random = SeededRandom(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         var indices = Array(0..<batchCount)
         for i in stride(from: indices.count - 1, to: 0, by: -1) {
@@ -164,7 +168,7 @@ final class TrainingLoop: @unchecked Sendable {
                 for (name, value) in results { evalRecord[name] = .double(value) }
                 evalRecord["elapsed"] = .double(elapsed())
                 try metrics?.write(evalRecord)
-                onEvent(.evaluation(step: state.globalStep, loss: results.first { $0.0 == "loss" }?.1 ?? .nan))
+                onEvent(.evaluation(step: state.globalStep, loss: results.first { $0.0 == "loss" || $0.0 == "eval_loss" }?.1 ?? .nan))
             }
             if let runDirectory, let every = options.saveEvery, state.globalStep % every == 0 || last {
                 session.state.info["elapsed_seconds"] = .double(elapsed())
