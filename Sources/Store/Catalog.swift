@@ -17,7 +17,8 @@ public final class Catalog: Sendable {
         }
         var config = Configuration()
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            // A 64 MiB page cache keeps a large ingest transaction from spilling pages to the WAL early.
+            try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536")
         }
         do {
             db = try DatabaseQueue(path: layout.catalog.path, configuration: config)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Store
 import Foundation
 import JSON
 import Tokenizer
@@ -78,8 +79,8 @@ struct TokenizerCommand: ParsableCommand {
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train a byte-level BPE tokenizer on text files; the result equals HF's BpeTrainer.",
-            discussion: "Files are read line by line, line endings kept, as HF's Tokenizer.train(files) does.")
+            abstract: "Train a byte-level BPE tokenizer on text files or the workspace's train split; the result equals HF's BpeTrainer.",
+            discussion: "Files are read line by line, line endings kept, as HF's Tokenizer.train(files) does. --from-workspace trains on the train split's messages and completions only (the test split never reaches the vocabulary).")
         @Option(help: "Vocabulary size, special tokens and the 256 bytes included.") var vocabSize: Int
         @Option(help: "Pairs seen fewer times are not merged.") var minFrequency: Int64 = 0
         @Option(help: "A special token (repeatable); they take the first ids.") var specialToken: [String] = []
@@ -88,17 +89,24 @@ struct TokenizerCommand: ParsableCommand {
         @Flag(help: "NFC-normalize text first.") var nfc = false
         @Option(name: .shortAndLong, help: "Where to write tokenizer.json.") var output: String
         @Flag(help: "No progress on stderr.") var quiet = false
-        @Argument(help: "Text files.") var files: [String]
+        @Flag(help: "Train on the train split of the workspace (see --workspace) instead of files.") var fromWorkspace = false
+        @Option(help: "Workspace directory, with --from-workspace.") var workspace: String = "./pref-workspace"
+        @Argument(help: "Text files.") var files: [String] = []
 
         func validate() throws {
             guard vocabSize > 0 else { throw ValidationError("--vocab-size must be positive") }
-            guard !files.isEmpty else { throw ValidationError("give at least one text file") }
+            guard fromWorkspace != !files.isEmpty else { throw ValidationError("give text files or --from-workspace (not both)") }
         }
 
         func run() throws {
             let trainer = try BPETrainer(options: BPETrainingOptions(
                 vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specialToken,
                 maxTokenLength: maxTokenLength, preTokenizer: preTokenizer, nfc: nfc))
+            if fromWorkspace {
+                let catalog: Catalog
+                do { catalog = try Catalog(workspace: URL(fileURLWithPath: workspace)) } catch { throw CLIError("\(error)") }
+                trainer.feed(try WorkspaceCorpus.trainTexts(catalog))
+            }
             for file in files { trainer.feed(TextFiles.linesWithEndings(try TextFiles.read(path: file))) }
             let progress = TrainingProgressDisplay.stderrHandler(quiet: quiet)
             let tokenizer = try trainer.train(progress: progress)
