@@ -37,6 +37,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "DPO: λ schedule: none (DPO), fixed:L, linear-increase:MIN[:MAX], linear-decrease:MIN[:MAX].") var shift = "none"
     @Option(help: "DPO: cDPO label smoothing.") var labelSmoothing = 0.0
     @Option(help: "DPO: RPO weight of the NLL term on chosen responses.") var rpoAlpha: Double?
+    @Flag(help: "DPO: Curry-DPO's iterative training: one round per curriculum stage, each with the previous round's model as reference.") var iterative = false
     @Option(help: "Evaluate the test split every K steps.") var evalEvery = 50
     @Option(help: "Checkpoint every K steps.") var saveEvery = 200
     @Option(help: "Seed for initialisation and data order.") var seed: UInt64 = 42
@@ -115,6 +116,25 @@ struct TrainCommand: ParsableCommand {
 
     private func trainDPO(catalog: Catalog, tokenizerURL: URL, runDirectory: URL, progress: TrainProgress) throws {
         let start = RunLocator.modelFolder(from!, workspace: catalog.layout)
+        guard iterative else {
+            return try dpoRound(catalog: catalog, from: start, stage: nil, tokenizerURL: tokenizerURL, runDirectory: runDirectory, progress: progress)
+        }
+        let stages = try ShardPreferenceBatches(catalog: catalog, split: "train", pairs: pairsPerBatch).stages()
+        var reference = start
+        for stage in stages {
+            let round = runDirectory.appendingPathComponent("round-\(stage)")
+            progress.line("Curry-DPO round for stage \(stage), reference \(reference.path)")
+            try dpoRound(catalog: catalog, from: reference, stage: stage, tokenizerURL: tokenizerURL, runDirectory: round, progress: progress)
+            reference = round
+        }
+        // The last round's model is the run's model.
+        for file in ["config.json", "model.safetensors", "tokenizer.json"] {
+            try FileManager.default.copyReplacing(reference.appendingPathComponent(file), to: runDirectory.appendingPathComponent(file))
+        }
+    }
+
+    /// One DPO training from `from` (also the reference), on every stage or on one.
+    private func dpoRound(catalog: Catalog, from start: URL, stage: Int?, tokenizerURL: URL, runDirectory: URL, progress: TrainProgress) throws {
         let reference = try ModelSource.load(start.path, vocabSize: 0, threads: threads, seed: seed)
         let identity = try RunLocator.identity(of: start)
         progress.line("reference log-probs from \(start.path)")
@@ -122,16 +142,17 @@ struct TrainCommand: ParsableCommand {
             progress.status("reference log-probs \(done)/\(total)")
         }
         progress.line("reference log-probs: \(computed) pairs computed (the rest were stored)")
-        let train = try ShardPreferenceBatches(catalog: catalog, split: "train", pairs: pairsPerBatch, shuffleWithinStages: seed)
+        let train = try ShardPreferenceBatches(catalog: catalog, split: "train", pairs: pairsPerBatch, shuffleWithinStages: seed, stage: stage)
         let test = try ShardPreferenceBatches(catalog: catalog, split: "test", pairs: pairsPerBatch)
-        guard train.batchCount > 0 else { throw CLIError("the workspace has no preference shards: run pref pairs and pref tokenize") }
+        guard train.batchCount > 0 else { throw CLIError("the workspace has no preference shards\(stage.map { " in stage \($0)" } ?? ""): run pref pairs and pref tokenize") }
         var options = DPOOptions()
         options.training = trainingOptions(defaultLearningRate: 5e-6)
         options.loss = DPOShiftLoss(beta: beta, labelSmoothing: labelSmoothing, rpoAlpha: rpoAlpha)
         options.lambda = try LambdaSchedule(parsing: shift == "none" ? "fixed:1" : shift)
         // The policy starts as a copy of the reference.
         let policy = try ModelSource.load(start.path, vocabSize: 0, threads: threads, seed: seed)
-        let info = JSONObject([("from", .string(start.path)), ("shift", .string(shift)), ("beta", .double(beta))])
+        let info = JSONObject([("from", .string(start.path)), ("shift", .string(shift)), ("beta", .double(beta)),
+                               ("stage", stage.map { .int(Int64($0)) } ?? .null)])
         let trainer = try DPOTrainer(model: policy, options: options, train: train, eval: test.batchCount > 0 ? test : nil,
                                      runDirectory: runDirectory, tokenizer: tokenizerURL, resume: resume, info: info)
         progress.line("pref train dpo: λ \(options.lambda), β \(beta), \(train.exampleIds.count) pairs, \(trainer.session.state.maxSteps) steps → \(runDirectory.path)")

@@ -95,12 +95,17 @@ public final class ShardPreferenceBatches: @unchecked Sendable {
     private let reader: ShardReader
     private let lock = NSLock()
 
-    public init(catalog: Catalog, split: String, pairs: Int, shuffleWithinStages seed: UInt64? = nil) throws(TrainError) {
+    /// `stage` keeps only that curriculum stage (Curry-DPO's iterative rounds).
+    public init(catalog: Catalog, split: String, pairs: Int, shuffleWithinStages seed: UInt64? = nil, stage: Int? = nil) throws(TrainError) {
         guard pairs >= 1 else { throw .invalidOption("pairs per batch must be at least 1") }
         self.pairs = pairs
         reader = ShardReader(catalog: catalog)
         do {
-            let ordered = try reader.exampleIds(kind: .preference, split: split)
+            var ordered = try reader.exampleIds(kind: .preference, split: split)
+            if let stage {
+                let r = reader
+                ordered = try ordered.filter { try r.info($0).stage == stage }
+            }
             guard let seed else { exampleIds = ordered; return }
             var byStage: [(stage: Int, ids: [Int64])] = []
             for id in ordered {
@@ -112,6 +117,18 @@ public final class ShardPreferenceBatches: @unchecked Sendable {
     }
 
     public var batchCount: Int { (exampleIds.count + pairs - 1) / pairs }
+
+    /// The curriculum stages present, in consumption order.
+    public func stages() throws(TrainError) -> [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        var out: [Int] = []
+        for id in exampleIds {
+            guard let stage = try? reader.info(id).stage else { throw .io("example \(id) is not in the index") }
+            if out.last != stage { out.append(stage) }
+        }
+        return out
+    }
 
     public func ids(of index: Int) -> ArraySlice<Int64> {
         exampleIds[(index * pairs)..<min(exampleIds.count, (index + 1) * pairs)]
