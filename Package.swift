@@ -45,6 +45,6 @@ let package = Package(
         .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipelineTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Store", "JSON"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "JSON"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "JSON", "Tokenizer", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )
