@@ -138,17 +138,13 @@ extension Catalog {
     /// Runs `body` in one write transaction that first creates the source row. Everything
     /// `body` writes commits together, or not at all if it throws (or the process dies).
     public func ingestTransaction<T>(_ source: SourceFile, _ body: (SourceWriter) throws -> T) throws -> T {
-        var result: T?
-        try db.inTransaction(.immediate) { db in
+        try bulkTransaction { db in
             try db.execute(sql: """
                 INSERT INTO sources (path, sha256, format, size_bytes, source_split, records_read, records_kept, duplicates, quarantined, ingested_at)
                 VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, ?)
                 """, arguments: [source.path, source.sha256, source.format, source.sizeBytes, source.sourceSplit, Self.timestamp()])
-            let writer = try SourceWriter(db: db, sourceId: db.lastInsertedRowID)
-            result = try body(writer)
-            return .commit
+            return try body(try SourceWriter(db: db, sourceId: db.lastInsertedRowID))
         }
-        return result!
     }
 
     static func timestamp() -> String {
