@@ -51,18 +51,25 @@ extension Catalog {
         }
     }
 
-    /// A stored setting (JSON) by key: 'split', 'pairs', 'tokenize'.
+    /// A stored setting (JSON) by key: 'split', 'pairs', 'tokenize', 'reference'.
     public func setting(_ key: String) throws -> (json: String, updatedAt: String)? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT value_json, updated_at FROM settings WHERE key = ?", arguments: [key]).map { ($0[0], $0[1]) }
-        }
+        try db.read { try Self.setting($0, key) }
     }
 
     public func setSetting(_ key: String, json: String) throws {
-        try db.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)",
-                           arguments: [key, json, Self.timestamp()])
-        }
+        try db.write { try Self.setSetting($0, key, json: json) }
+    }
+
+    /// The same, inside a transaction the caller holds.
+    public static func setting(_ db: Database, _ key: String) throws -> (json: String, updatedAt: String)? {
+        try Row.fetchOne(db, sql: "SELECT value_json, updated_at FROM settings WHERE key = ?", arguments: [key]).map { ($0[0], $0[1]) }
+    }
+
+    public static func setSetting(_ db: Database, _ key: String, json: String) throws {
+        try db.execute(sql: """
+            INSERT INTO settings (key, value_json, updated_at) VALUES (?, ?, ?)
+            ON CONFLICT(key) DO UPDATE SET value_json = excluded.value_json, updated_at = excluded.updated_at
+            """, arguments: [key, json, timestamp()])
     }
 
     /// Removes every shard (files and index rows), e.g. before tokenizing with new settings.

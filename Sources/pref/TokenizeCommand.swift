@@ -105,10 +105,7 @@ struct TokenizeCommand: ParsableCommand {
         } else {
             format = ChatTemplate(family: ChatTemplateFamily(rawValue: template)!)
         }
-        if url.standardizedFileURL != saved.standardizedFileURL {
-            if FileManager.default.fileExists(atPath: saved.path) { try FileManager.default.removeItem(at: saved) }
-            try FileManager.default.copyItem(at: url, to: saved)
-        }
+        try FileManager.default.copyReplacing(url, to: saved)
         return (tok, format)
     }
 }
