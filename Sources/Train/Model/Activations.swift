@@ -41,7 +41,7 @@ final class Activations {
     private let config: ModelConfig
     private var backwardBuffers: BackwardBuffers?
 
-    init(config c: ModelConfig, tokenCapacity n: Int, lengthCapacity length: Int, threads: Int) {
+    init(config c: ModelConfig, tokenCapacity n: Int, lengthCapacity length: Int, slots: Int) {
         self.config = c
         tokenCapacity = n
         lengthCapacity = length
@@ -65,9 +65,9 @@ final class Activations {
         logProbs = FloatBuffer(count: n)
         normOut = FloatBuffer(count: n * d)
         hidden = FloatBuffer(count: n * c.intermediateSize)
-        attentionScratch = FloatBuffer(count: threads * Attention.scratchPerWorker(length: length))
+        attentionScratch = FloatBuffer(count: slots * Attention.scratchPerWorker(length: length))
         headScratch = FloatBuffer(count: LogProbHead.scratchCount(n: n, vocab: c.vocabSize))
-        normScratch = FloatBuffer(count: threads * d)
+        normScratch = FloatBuffer(count: slots * d)
     }
 
     deinit {

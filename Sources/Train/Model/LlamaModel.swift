@@ -170,7 +170,7 @@ public final class LlamaModel: @unchecked Sendable {
             let tokens = max(batch.tokenCount, activations?.tokenCapacity ?? 0)
             let length = max(batch.length, activations?.lengthCapacity ?? 0)
             activations = nil
-            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, threads: pool.threads)
+            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, slots: pool.slots)
             activations = acts
         }
         acts.load(batch)

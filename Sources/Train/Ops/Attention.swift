@@ -21,7 +21,7 @@ enum Attention {
 
     static let blockRows = 64
 
-    /// Floats of scratch memory each worker needs.
+    /// Floats of scratch memory each worker slot needs.
     static func scratchPerWorker(length: Int) -> Int { 2 * min(blockRows, length) * length }
 
     static func forward(out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
@@ -29,9 +29,9 @@ enum Attention {
                         documentStarts: UnsafePointer<Int32>, shape s: Shape,
                         scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
         let T = s.length, D = s.headDim
-        pool.forEach(s.batch * s.kvHeads) { worker, task in
+        pool.forEach(s.batch * s.kvHeads) { slot, task in
             let b = task / s.kvHeads, g = task % s.kvHeads
-            let scores = scratch + worker * scratchPerWorker(length: T)
+            let scores = scratch + slot * scratchPerWorker(length: T)
             let starts = documentStarts + b * T
             let kg = k + b * T * s.kvStride + g * D
             let vg = v + b * T * s.kvStride + g * D
@@ -72,9 +72,9 @@ enum Attention {
                          documentStarts: UnsafePointer<Int32>, shape s: Shape,
                          scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
         let T = s.length, D = s.headDim
-        pool.forEach(s.batch * s.kvHeads) { worker, task in
+        pool.forEach(s.batch * s.kvHeads) { slot, task in
             let b = task / s.kvHeads, g = task % s.kvHeads
-            let probs = scratch + worker * scratchPerWorker(length: T)
+            let probs = scratch + slot * scratchPerWorker(length: T)
             let dprobs = probs + min(blockRows, T) * T
             let starts = documentStarts + b * T
             let kg = k + b * T * s.kvStride + g * D, vg = v + b * T * s.kvStride + g * D

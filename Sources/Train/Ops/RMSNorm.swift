@@ -27,14 +27,14 @@ enum RMSNorm {
         }
     }
 
-    /// dinp += ∂L/∂x; dweight += Σ_rows dout · x · rstd. `scratch` holds threads × d floats
-    /// for per-worker weight-gradient partial sums.
+    /// dinp += ∂L/∂x; dweight += Σ_rows dout · x · rstd. `scratch` holds slots × d floats
+    /// for per-slot weight-gradient partial sums.
     static func backward(dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
                          dout: UnsafePointer<Float>, inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                          rstd: UnsafePointer<Float>, n: Int, d: Int, scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-        scratch.update(repeating: 0, count: pool.threads * d)
-        pool.forRanges(n, minimumChunk: 8) { worker, rows in
-            let partial = scratch + worker * d
+        scratch.update(repeating: 0, count: pool.slots * d)
+        pool.forRanges(n, minimumChunk: 8) { slot, rows in
+            let partial = scratch + slot * d
             for r in rows {
                 let x = inp + r * d, dy = dout + r * d, dx = dinp + r * d, s = rstd[r]
                 // g = weight·dy; dx = s·g − s³·x·mean(g·x)
@@ -47,7 +47,7 @@ enum RMSNorm {
                 for i in 0..<d { dx[i] += s * weight[i] * dy[i] - k * x[i] }
             }
         }
-        for w in 0..<pool.threads {
+        for w in 0..<pool.slots {
             let partial = scratch + w * d
             for i in 0..<d { dweight[i] += partial[i] }
         }

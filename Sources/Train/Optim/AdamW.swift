@@ -67,14 +67,14 @@ public final class AdamW: @unchecked Sendable {
 public enum GradientClipping {
     @discardableResult
     public static func clip(_ gradients: FloatBuffer, maxNorm: Double?, pool: WorkerPool) -> Double {
-        let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: pool.threads)
+        let partial = UnsafeMutableBufferPointer<Double>.allocate(capacity: pool.slots)
         defer { partial.deallocate() }
         partial.initialize(repeating: 0)
         let g = gradients.pointer
-        pool.forRanges(gradients.count, minimumChunk: 1 << 14) { worker, range in
+        pool.forRanges(gradients.count, minimumChunk: 1 << 14) { slot, range in
             var sum = 0.0
             for i in range { sum += Double(g[i]) * Double(g[i]) }
-            partial[worker] += sum
+            partial[slot] += sum
         }
         let norm = partial.reduce(0, +).squareRoot()
         if let maxNorm, maxNorm > 0 {

@@ -6,19 +6,25 @@ import Dispatch
 /// never spin against ours.
 public struct WorkerPool: Sendable {
     public let threads: Int
+    /// Work is cut into up to this many pieces (a few per thread), which the threads take as
+    /// they come free: when another process takes a core for a while, the other thread picks
+    /// up the slack instead of the whole step waiting for one late piece.
+    public let slots: Int
 
     public init(threads: Int) {
         self.threads = max(1, threads)
+        slots = self.threads == 1 ? 1 : 4 * self.threads
         // Our workers call sgemm concurrently; each call must stay on its calling thread.
         openblas_set_num_threads(1)
     }
 
-    /// Runs `body(worker, range)` over `count` items cut into at most `threads` contiguous
-    /// ranges of at least `minimumChunk` items. `worker` is in `0..<threads` and unique per
-    /// concurrent call, so it can index per-thread scratch memory.
-    public func forRanges(_ count: Int, minimumChunk: Int = 1, _ body: (_ worker: Int, _ range: Range<Int>) -> Void) {
+    /// Runs `body(slot, range)` over `count` items cut into at most `slots` contiguous ranges
+    /// of at least `minimumChunk` items. `slot` is in `0..<slots` and unique per range, so it
+    /// can index per-slot scratch memory; the cut depends only on `count` and `slots`, so
+    /// per-slot partial sums add up in the same order on every run.
+    public func forRanges(_ count: Int, minimumChunk: Int = 1, _ body: (_ slot: Int, _ range: Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(threads, max(1, count / max(1, minimumChunk)))
+        let chunks = min(slots, max(1, count / max(1, minimumChunk)))
         if chunks == 1 {
             body(0, 0..<count)
             return
@@ -33,8 +39,8 @@ public struct WorkerPool: Sendable {
         }
     }
 
-    /// Runs `body(worker, item)` for every item; items are dealt out in contiguous ranges.
-    public func forEach(_ count: Int, _ body: (_ worker: Int, _ item: Int) -> Void) {
+    /// Runs `body(slot, item)` for every item; items are dealt out in contiguous ranges.
+    public func forEach(_ count: Int, _ body: (_ slot: Int, _ item: Int) -> Void) {
         forRanges(count) { worker, range in
             for item in range { body(worker, item) }
         }
