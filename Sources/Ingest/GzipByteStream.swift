@@ -6,10 +6,7 @@ final class GzipByteStream: ByteStream {
     private let source: ByteStream
     private let path: String
     private var stream = z_stream()
-    private var input = [UInt8](repeating: 0, count: 1 << 18)
-    private var inputStart = 0
-    private var inputEnd = 0
-    private var sourceDone = false
+    private var input = CompressedInput(capacity: 1 << 18)
     private var finished = false
     private var outputTotal: Int64 = 0
 
@@ -28,13 +25,8 @@ final class GzipByteStream: ByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !finished, buffer.count > 0 else { return 0 }
         while true {
-            if inputStart == inputEnd, !sourceDone {
-                let n = try input.withUnsafeMutableBytes { try source.read(into: $0) }
-                inputStart = 0
-                inputEnd = n
-                if n == 0 { sourceDone = true }
-            }
-            if inputStart == inputEnd, sourceDone {
+            try input.refillIfEmpty(from: source)
+            if input.exhausted {
                 // Input ended: fine between members, an error inside one.
                 if stream.total_in > 0 && !memberComplete {
                     throw IngestError(path: path, offset: Int(outputTotal), message: "truncated gzip stream (decompressed \(outputTotal) bytes before the end)")
@@ -42,31 +34,30 @@ final class GzipByteStream: ByteStream {
                 finished = true
                 return 0
             }
-            let produced = try input.withUnsafeMutableBufferPointer { inBuf -> Int in
-                stream.next_in = inBuf.baseAddress! + inputStart
-                stream.avail_in = UInt32(inputEnd - inputStart)
+            let (start, pending) = (input.start, input.pending)
+            let (status, consumed, produced) = input.bytes.withUnsafeMutableBufferPointer { inBuf -> (Int32, Int, Int) in
+                stream.next_in = inBuf.baseAddress! + start
+                stream.avail_in = UInt32(pending)
                 stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
                 let status = inflate(&stream, Z_NO_FLUSH)
-                let consumed = (inputEnd - inputStart) - Int(stream.avail_in)
-                inputStart += consumed
-                let out = min(buffer.count, Int(UInt32.max)) - Int(stream.avail_out)
-                switch status {
-                case Z_OK, Z_BUF_ERROR:
-                    memberComplete = false
-                case Z_STREAM_END:
-                    // Another member may follow; reset and continue with the same input.
-                    memberComplete = true
-                    inflateReset(&stream)
-                    stream.total_in = 0
-                default:
-                    let message = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-                    throw IngestError(path: path, offset: Int(outputTotal) + out, message: "corrupt gzip data: \(message)")
-                }
-                if status == Z_BUF_ERROR && consumed == 0 && out == 0 && inputStart == inputEnd && sourceDone {
-                    throw IngestError(path: path, offset: Int(outputTotal), message: "truncated gzip stream")
-                }
-                return out
+                return (status, pending - Int(stream.avail_in), min(buffer.count, Int(UInt32.max)) - Int(stream.avail_out))
+            }
+            input.start += consumed
+            switch status {
+            case Z_OK, Z_BUF_ERROR:
+                memberComplete = false
+            case Z_STREAM_END:
+                // Another member may follow; reset and continue with the same input.
+                memberComplete = true
+                inflateReset(&stream)
+                stream.total_in = 0
+            default:
+                let message = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                throw IngestError(path: path, offset: Int(outputTotal) + produced, message: "corrupt gzip data: \(message)")
+            }
+            if status == Z_BUF_ERROR && consumed == 0 && produced == 0 && input.exhausted {
+                throw IngestError(path: path, offset: Int(outputTotal), message: "truncated gzip stream")
             }
             outputTotal += Int64(produced)
             if produced > 0 { return produced }

@@ -6,10 +6,7 @@ final class ZstdByteStream: ByteStream {
     private let source: ByteStream
     private let path: String
     private let dctx: OpaquePointer
-    private var input = [UInt8](repeating: 0, count: ZSTD_DStreamInSize())
-    private var inputStart = 0
-    private var inputEnd = 0
-    private var sourceDone = false
+    private var input = CompressedInput(capacity: ZSTD_DStreamInSize())
     private var frameOpen = false
     private var outputTotal: Int64 = 0
 
@@ -29,29 +26,25 @@ final class ZstdByteStream: ByteStream {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
         while true {
-            if inputStart == inputEnd, !sourceDone {
-                let n = try input.withUnsafeMutableBytes { try source.read(into: $0) }
-                inputStart = 0
-                inputEnd = n
-                if n == 0 { sourceDone = true }
-            }
-            if inputStart == inputEnd, sourceDone {
+            try input.refillIfEmpty(from: source)
+            if input.exhausted {
                 if frameOpen {
                     throw IngestError(path: path, offset: Int(outputTotal), message: "truncated zstd stream (decompressed \(outputTotal) bytes before the end)")
                 }
                 return 0
             }
-            let produced = try input.withUnsafeBytes { inBytes -> Int in
-                var inb = ZSTD_inBuffer(src: inBytes.baseAddress! + inputStart, size: inputEnd - inputStart, pos: 0)
+            let (start, pending) = (input.start, input.pending)
+            let (ret, consumed, produced) = input.bytes.withUnsafeBytes { inBytes -> (Int, Int, Int) in
+                var inb = ZSTD_inBuffer(src: inBytes.baseAddress! + start, size: pending, pos: 0)
                 var outb = ZSTD_outBuffer(dst: buffer.baseAddress, size: buffer.count, pos: 0)
                 let ret = ZSTD_decompressStream(dctx, &outb, &inb)
-                if ZSTD_isError(ret) != 0 {
-                    throw IngestError(path: path, offset: Int(outputTotal) + outb.pos, message: "corrupt zstd data: \(String(cString: ZSTD_getErrorName(ret)))")
-                }
-                inputStart += inb.pos
-                frameOpen = ret != 0
-                return outb.pos
+                return (ret, inb.pos, outb.pos)
             }
+            if ZSTD_isError(ret) != 0 {
+                throw IngestError(path: path, offset: Int(outputTotal) + produced, message: "corrupt zstd data: \(String(cString: ZSTD_getErrorName(ret)))")
+            }
+            input.start += consumed
+            frameOpen = ret != 0
             outputTotal += Int64(produced)
             if produced > 0 { return produced }
         }
