@@ -24,12 +24,12 @@ let package = Package(
 
         // Libraries.
         .target(name: "JSON"),
-        .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["JSON", "Store", "Parquet", "CZstd", "CZlib"]),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
         .target(name: "Tokenizer", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Train", dependencies: ["JSON", "Store", "Tokenizer", "COpenBLAS", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [

@@ -32,20 +32,28 @@ public final class Ingestor {
     public func ingest(path: String, options: Options = Options(), progress: ((IngestProgress) -> Void)? = nil) throws -> FileIngestReport {
         let started = Date()
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        let (sha, size) = try Self.fileIdentity(path: absolute)
+        let size = try Self.fileSize(path: absolute)
         let split = options.sourceSplit ?? SourceSplitName.infer(path: absolute)
         var report = FileIngestReport(path: absolute, format: options.format?.rawValue ?? "unknown", sourceSplit: split)
         report.bytes = size
-        if let existing = try catalog.existingSource(sha256: sha) {
-            report.format = existing.format
-            report.alreadyIngestedAs = existing.path
-            report.seconds = Date().timeIntervalSince(started)
-            return report
+        // Only a file the size of an ingested source can repeat one: hash such a file first
+        // and stop if it does; hash any other while its records are read.
+        var knownDigest: String?
+        if try catalog.hasSource(sizeBytes: size) {
+            let sha = try FileDigest.sha256(path: absolute)
+            if let existing = try catalog.existingSource(sha256: sha) {
+                report.format = existing.format
+                report.alreadyIngestedAs = existing.path
+                report.seconds = Date().timeIntervalSince(started)
+                return report
+            }
+            knownDigest = sha
         }
         let input = try RecordInput.open(path: absolute, format: options.format, maxRecordBytes: options.maxRecordBytes)
         report.format = input.format.rawValue
         let adapter = input.format.makeAdapter()
-        let source = SourceFile(path: absolute, sha256: sha, format: input.format.rawValue, sizeBytes: size, sourceSplit: split)
+        let digest = knownDigest == nil ? FileDigest.start(path: absolute) : nil
+        let source = SourceFile(path: absolute, sha256: knownDigest, format: input.format.rawValue, sizeBytes: size, sourceSplit: split)
 
         try catalog.ingestTransaction(source) { writer in
             var read = 0
@@ -63,7 +71,7 @@ public final class Ingestor {
                 read += outcomes.count
                 progress?(IngestProgress(path: absolute, bytesDone: input.bytesRead, bytesTotal: size, records: read))
             }
-            try writer.finish(recordsRead: read)
+            try writer.finish(recordsRead: read, sha256: try digest?.wait())
             report.read = read
             report.kept = writer.kept
             report.duplicates = writer.duplicates
@@ -76,19 +84,12 @@ public final class Ingestor {
 
     // MARK: - Steps
 
-    /// sha256 and size of the raw file bytes.
-    static func fileIdentity(path: String) throws -> (String, Int64) {
-        let file = try FileByteStream(path: path)
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var total: Int64 = 0
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-            total += Int64(n)
-        }
-        return (hasher.finalizeHex(), total)
+    /// Size of the raw file in bytes.
+    static func fileSize(path: String) throws -> Int64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw IngestError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw IngestError(path: path, message: "not a regular file") }
+        return Int64(info.st_size)
     }
 
     /// A batch being parsed on background threads.

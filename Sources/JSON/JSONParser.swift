@@ -126,39 +126,37 @@ public struct JSONParser: ~Copyable {
     private mutating func parseString() throws(JSONError) -> String {
         pos += 1
         let start = pos
-        // Fast path: no escapes, so the bytes are the string once validated.
-        while pos < end {
+        // Until the first escape the string is the input bytes themselves; after it, decoded
+        // text collects in `scratch`, with runs of plain bytes copied in bulk.
+        var unescaped = true
+        var runStart = start
+        while true {
             pos = Self.skipPlainASCII(base, pos, end)
-            guard pos < end else { break }
+            guard pos < end else { throw JSONError(offset: start - 1, message: "unterminated string") }
             let byte = base[pos]
             if byte == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
+                let text: String
+                if unescaped {
+                    text = String(decoding: UnsafeBufferPointer(start: base + start, count: pos - start), as: UTF8.self)
+                } else {
+                    scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: pos - runStart))
+                    text = String(decoding: scratch, as: UTF8.self)
+                }
                 pos += 1
-                return s
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x80 { pos += 1 } else { try skipUTF8Sequence() }
-        }
-        guard pos < end else { throw JSONError(offset: start - 1, message: "unterminated string") }
-        scratch.removeAll(keepingCapacity: true)
-        scratch.append(contentsOf: UnsafeBufferPointer(start: base + start, count: pos - start))
-        while pos < end {
-            let byte = base[pos]
-            if byte == UInt8(ascii: "\"") {
-                pos += 1
-                return String(decoding: scratch, as: UTF8.self)
+                return text
             }
             if byte == UInt8(ascii: "\\") {
+                if unescaped {
+                    scratch.removeAll(keepingCapacity: true)
+                    unescaped = false
+                }
+                scratch.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: pos - runStart))
                 try parseEscape()
-            } else if byte < 0x80 {
-                scratch.append(byte); pos += 1
+                runStart = pos
             } else {
-                let from = pos
                 try skipUTF8Sequence()
-                scratch.append(contentsOf: UnsafeBufferPointer(start: base + from, count: pos - from))
             }
         }
-        throw JSONError(offset: start - 1, message: "unterminated string")
     }
 
     /// Skips 8 bytes at a time while they are ASCII and hold no quote or backslash

@@ -78,7 +78,8 @@ public enum PairBuilder {
 
     /// Confirms a fingerprint match on the full texts.
     static func sameText(_ db: Database, _ a: Int64, _ b: Int64) throws -> Bool {
-        let texts = try String.fetchAll(db, sql: "SELECT text FROM completions WHERE id IN (?, ?) ORDER BY id", arguments: [a, b])
+        let texts = try Array(Row.fetchCursor(db, sql: "SELECT text FROM completions WHERE id IN (?, ?) ORDER BY id", arguments: [a, b])
+            .compactMap { try $0.text(atIndex: 0) })
         return texts.count == 2 && TextFingerprint.normalizedEqual(texts[0], texts[1])
     }
 

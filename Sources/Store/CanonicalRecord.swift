@@ -51,14 +51,22 @@ public struct CanonicalRecord: Sendable, Equatable {
 
     static func collapseWhitespace(_ text: String, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
-        var pendingSpace = false
-        for byte in text.utf8 {
-            switch byte {
-            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
-                pendingSpace = !out.isEmpty
-            default:
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                out.append(byte)
+        @inline(__always) func isSpace(_ b: UInt8) -> Bool {
+            b == 0x20 || (b >= 0x09 && b <= 0x0D)
+        }
+        var text = text
+        text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                var wordStart = i
+                while wordStart < bytes.count, isSpace(bytes[wordStart]) { wordStart += 1 }
+                guard wordStart < bytes.count else { break }
+                if wordStart > i, !out.isEmpty { out.append(0x20) }
+                var wordEnd = wordStart
+                while wordEnd < bytes.count, !isSpace(bytes[wordEnd]) { wordEnd += 1 }
+                // Whole words at a time: per-byte appends cost more than the scan.
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[wordStart..<wordEnd]))
+                i = wordEnd
             }
         }
     }

@@ -6,28 +6,33 @@ import GRDB
 public final class SourceWriter {
     public let sourceId: Int64
     private let db: Database
-    private let insertRecord: Statement
-    private let insertCompletion: Statement
-    private let insertQuarantine: Statement
+    /// Whether the source row still waits for its sha256 (see `SourceFile.sha256`).
+    private let digestPending: Bool
+    private let insertRecord: RowInserter
+    private let insertCompletion: RowInserter
+    private let insertQuarantine: RowInserter
 
     public private(set) var kept = 0
     public private(set) var duplicates = 0
     public private(set) var quarantined = 0
     public private(set) var quarantinedByReason: [String: Int] = [:]
 
-    init(db: Database, sourceId: Int64) throws {
+    init(db: Database, sourceId: Int64, digestPending: Bool) throws {
         self.db = db
         self.sourceId = sourceId
-        insertRecord = try db.makeStatement(sql: """
+        self.digestPending = digestPending
+        insertRecord = try RowInserter(db, sql: """
             INSERT OR IGNORE INTO records (source_id, position, kind, prompt_json, prompt_hash, prompt_id, source_split, origin, content_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertCompletion = try db.makeStatement(sql: """
+        insertCompletion = try RowInserter(db, sql: """
             INSERT INTO completions (record_id, idx, text, model, score, ratings_json, label) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        insertQuarantine = try db.makeStatement(sql: """
+        insertQuarantine = try RowInserter(db, sql: """
             INSERT INTO quarantine (source_id, position, byte_offset, field, reason, detail, excerpt) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        insertRecord.bind(1, sourceId)
+        insertQuarantine.bind(1, sourceId)
     }
 
     /// Adds a record unless an identical one is already in the catalog (then it is counted
@@ -41,35 +46,53 @@ public final class SourceWriter {
     @discardableResult
     public func add(_ prepared: PreparedRecord, position: Int, sourceSplit: String?) throws -> Bool {
         let record = prepared.record
-        try insertRecord.execute(arguments: [
-            sourceId, position, record.kind.rawValue, prepared.promptJSON, prepared.promptHash,
-            record.promptId, sourceSplit, record.origin, prepared.contentHash,
-        ])
+        insertRecord.bind(2, position)
+        insertRecord.bind(3, record.kind.rawValue)
+        insertRecord.bind(4, prepared.promptJSON)
+        insertRecord.bind(5, prepared.promptHash)
+        insertRecord.bind(6, record.promptId)
+        insertRecord.bind(7, sourceSplit)
+        insertRecord.bind(8, record.origin)
+        insertRecord.bind(9, prepared.contentHash)
+        try insertRecord.insert()
         guard db.changesCount > 0 else {
             duplicates += 1
             return false
         }
         let recordId = db.lastInsertedRowID
+        insertCompletion.bind(1, recordId)
         for (i, c) in record.completions.enumerated() {
-            try insertCompletion.execute(arguments: [recordId, i, c.text, c.model, c.score, c.ratingsJSON, c.label?.rawValue])
+            insertCompletion.bind(2, i)
+            insertCompletion.bind(3, c.text)
+            insertCompletion.bind(4, c.model)
+            insertCompletion.bind(5, c.score)
+            insertCompletion.bind(6, c.ratingsJSON)
+            insertCompletion.bind(7, c.label?.rawValue)
+            try insertCompletion.insert()
         }
         kept += 1
         return true
     }
 
     public func quarantine(_ entry: QuarantineEntry) throws {
-        try insertQuarantine.execute(arguments: [
-            sourceId, entry.position, entry.byteOffset, entry.field, entry.reason, entry.detail, entry.excerpt,
-        ])
+        insertQuarantine.bind(2, entry.position)
+        insertQuarantine.bind(3, entry.byteOffset)
+        insertQuarantine.bind(4, entry.field)
+        insertQuarantine.bind(5, entry.reason)
+        insertQuarantine.bind(6, entry.detail)
+        insertQuarantine.bind(7, entry.excerpt)
+        try insertQuarantine.insert()
         quarantined += 1
         quarantinedByReason[entry.reason, default: 0] += 1
     }
 
-    /// Fills in the source row's counters; call last, before the transaction commits.
-    public func finish(recordsRead: Int) throws {
+    /// Fills in the source row's counters, and its sha256 when that was not known at the
+    /// start; call last, before the transaction commits.
+    public func finish(recordsRead: Int, sha256: String? = nil) throws {
+        if digestPending, sha256 == nil { throw StoreError("internal: source \(sourceId) finished without its sha256") }
         try db.execute(
-            sql: "UPDATE sources SET records_read = ?, records_kept = ?, duplicates = ?, quarantined = ? WHERE id = ?",
-            arguments: [recordsRead, kept, duplicates, quarantined, sourceId])
+            sql: "UPDATE sources SET records_read = ?, records_kept = ?, duplicates = ?, quarantined = ?, sha256 = coalesce(?, sha256) WHERE id = ?",
+            arguments: [recordsRead, kept, duplicates, quarantined, sha256, sourceId])
     }
 }
 
@@ -113,11 +136,12 @@ public struct QuarantineEntry: Sendable, Equatable {
 /// Identity of a file to ingest.
 public struct SourceFile: Sendable {
     public var path: String
-    public var sha256: String
+    /// nil while it is still being computed; `SourceWriter.finish` then receives it.
+    public var sha256: String?
     public var format: String
     public var sizeBytes: Int64
     public var sourceSplit: String?
-    public init(path: String, sha256: String, format: String, sizeBytes: Int64, sourceSplit: String?) {
+    public init(path: String, sha256: String?, format: String, sizeBytes: Int64, sourceSplit: String?) {
         self.path = path
         self.sha256 = sha256
         self.format = format
@@ -135,6 +159,14 @@ extension Catalog {
         }
     }
 
+    /// Whether any ingested source has exactly this many bytes (if none does, a file of that
+    /// size cannot have been ingested before).
+    public func hasSource(sizeBytes: Int64) throws -> Bool {
+        try db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sources WHERE size_bytes = ?)", arguments: [sizeBytes]) ?? false
+        }
+    }
+
     /// Runs `body` in one write transaction that first creates the source row. Everything
     /// `body` writes commits together, or not at all if it throws (or the process dies).
     public func ingestTransaction<T>(_ source: SourceFile, _ body: (SourceWriter) throws -> T) throws -> T {
@@ -142,10 +174,14 @@ extension Catalog {
             try db.execute(sql: """
                 INSERT INTO sources (path, sha256, format, size_bytes, source_split, records_read, records_kept, duplicates, quarantined, ingested_at)
                 VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, ?)
-                """, arguments: [source.path, source.sha256, source.format, source.sizeBytes, source.sourceSplit, Self.timestamp()])
-            return try body(try SourceWriter(db: db, sourceId: db.lastInsertedRowID))
+                """, arguments: [source.path, source.sha256 ?? Self.pendingDigest, source.format, source.sizeBytes, source.sourceSplit, Self.timestamp()])
+            return try body(try SourceWriter(db: db, sourceId: db.lastInsertedRowID, digestPending: source.sha256 == nil))
         }
     }
+
+    /// Stands in for a sha256 still being computed. Only an open transaction can hold it: it
+    /// is replaced before the commit, and a rollback removes the row.
+    static let pendingDigest = "pending"
 
     static func timestamp() -> String {
         ISO8601DateFormatter().string(from: Date())

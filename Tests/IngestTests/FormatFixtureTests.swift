@@ -77,6 +77,25 @@ import Store
         }
     }
 
+    /// U+0000 is legal JSON (`\u0000`); it must survive into the catalog and back out,
+    /// not cut the text short where a C string would end.
+    @Test func textsKeepNULCharacters() throws {
+        let ws = try TempWorkspace()
+        let file = Paths.temporaryFile("nul.jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let line = #"{"prompt": "a\u0000b", "chosen": [{"role": "user", "content": "a\u0000b"}, {"role": "assistant", "content": "x\u0000y"}], "#
+            + #""rejected": [{"role": "user", "content": "a\u0000b"}, {"role": "assistant", "content": "\u0000"}], "score_chosen": 5, "score_rejected": 1}"#
+        try Data((line + "\n").utf8).write(to: file)
+        let report = try ws.ingest(file.path)
+        #expect(report.kept == 1)
+        let bytes = try ws.rows("SELECT length(CAST(text AS BLOB)) FROM completions ORDER BY idx").map { $0[0] as Int }
+        #expect(bytes == [3, 1])
+        let texts = try ws.catalog.db.read { db in
+            try Array(Row.fetchCursor(db, sql: "SELECT text FROM completions ORDER BY idx").map { try $0.text(atIndex: 0) })
+        }
+        #expect(texts == ["x\u{0}y", "\u{0}"])
+    }
+
     @Test func quarantineRowsSayWhereAndWhy() throws {
         let ws = try TempWorkspace()
         _ = try ws.ingest(Paths.fixture("ultrafeedback_binarized.jsonl"))

@@ -73,6 +73,38 @@ import Testing
         #expect(throws: JSONError.self) { try JSONParser.parse(surrogate) }
     }
 
+    /// Long strings mixing plain runs (longer than the 8-byte fast scan), escapes and raw
+    /// multi-byte characters in every order: the decoded text must equal what was encoded,
+    /// and a bad byte placed after escapes must be reported at its own offset.
+    @Test func decodesLongMixedStrings() throws {
+        let pieces: [(json: String, text: String)] = [
+            ("\\n", "\n"), ("\\\"", "\""), ("\\\\", "\\"), ("\\u00e9", "é"), ("\\ud83d\\ude00", "😀"),
+            ("é", "é"), ("日本", "日本"), ("🎉", "🎉"), ("\t", "\t"),
+        ]
+        var seed: UInt64 = 0x5eed
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        for _ in 0..<400 {
+            var json = "", text = ""
+            for _ in 0..<next(12) {
+                let run = String(repeating: "abcdefghij klmnop", count: 3).prefix(next(40))
+                json += run
+                text += run
+                let piece = pieces[next(pieces.count)]
+                json += piece.json
+                text += piece.text
+            }
+            let parsed = try JSONParser.parse("\"" + json + "\"")
+            #expect(parsed.stringValue == text, "\(json)")
+            var bytes = Array(("\"" + json).utf8)
+            let bad = bytes.count
+            bytes += [0xFF] + Array("tail\"".utf8)
+            #expect(throws: JSONError(offset: bad, message: "invalid UTF-8 byte 0xFF")) { try JSONParser.parse(bytes) }
+        }
+    }
+
     @Test func limitsNestingDepth() {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONError.self) { try JSONParser.parse(deep) }

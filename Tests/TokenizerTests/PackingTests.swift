@@ -74,7 +74,7 @@ import Testing
             try catalog.ingestTransaction(source) { w in
                 for i in 0..<60 {
                     try w.add(CanonicalRecord(kind: .conversation, prompt: [.user("Question \(i)? Tell me about the number \(i * 7).")],
-                                              completions: [Completion(text: "The number \(i * 7) is \(i % 2 == 0 ? "even" : "odd"). 🎲")]),
+                                              completions: [Completion(text: "The number \(i * 7) is \(i % 2 == 0 ? "even" : "odd").\(i % 5 == 0 ? " \u{0} NUL" : "") 🎲")]),
                               position: i, sourceSplit: i % 10 == 0 ? "test" : "train")
                     try w.add(CanonicalRecord(kind: .preference, prompt: [.system("Be exact."), .user("What is \(i) + \(i)?")],
                                               completions: [Completion(text: "\(i) + \(i) = \(2 * i).", score: 9, label: .chosen),
@@ -119,11 +119,11 @@ import Testing
             guard case .sft(let ids, let mask, let docs) = try reader.example(id) else { Issue.record("kind"); continue }
             let info = try reader.info(id)
             let record = try ws.catalog.db.read { db in
-                try Row.fetchOne(db, sql: "SELECT r.prompt_json, c.text FROM records r JOIN completions c ON c.record_id = r.id WHERE r.id = ?",
-                                 arguments: [info.recordId])
+                try Row.fetchCursor(db, sql: "SELECT r.prompt_json, c.text FROM records r JOIN completions c ON c.record_id = r.id WHERE r.id = ?",
+                                    arguments: [info.recordId]).map { ($0["prompt_json"] as String, try $0.text(named: "text")) }.next()
             }
-            let row = try #require(record)
-            let messages = try TokenizeJob.messages(row["prompt_json"]) + [.assistant(row["text"])]
+            let (prompt, text) = try #require(record)
+            let messages = try TokenizeJob.messages(prompt) + [.assistant(try #require(text))]
             let rendered = try ChatTemplate(family: .llama3).segments(messages)
             #expect(tok.decode(ids.map { UInt32($0) }) == rendered.map(\.text).joined())
             // The loss covers exactly the answer and its end-of-turn marker.

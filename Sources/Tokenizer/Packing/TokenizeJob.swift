@@ -137,23 +137,21 @@ public final class TokenizeJob {
 
     private func sftRows(_ ids: [Int64]) throws -> [SFTRow] {
         let list = ids.map(String.init).joined(separator: ",")
-        let rows = try catalog.db.read { db in
-            switch settings.sftSource {
-            case .conversations:
-                return try Row.fetchAll(db, sql: """
-                    SELECT r.id AS rid, r.source_id, r.prompt_json, c.text FROM records r
-                    JOIN completions c ON c.record_id = r.id AND c.idx = 0 WHERE r.id IN (\(list)) ORDER BY r.id
-                    """)
-            case .chosen:
-                return try Row.fetchAll(db, sql: """
-                    SELECT r.id AS rid, r.source_id, r.prompt_json, c.text FROM pairs p JOIN records r ON r.id = p.record_id
-                    JOIN completions c ON c.id = p.chosen_id WHERE p.id IN (\(list)) ORDER BY p.id
-                    """)
-            }
+        let sql = switch settings.sftSource {
+        case .conversations: """
+            SELECT r.id AS rid, r.source_id, r.prompt_json, c.text FROM records r
+            JOIN completions c ON c.record_id = r.id AND c.idx = 0 WHERE r.id IN (\(list)) ORDER BY r.id
+            """
+        case .chosen: """
+            SELECT r.id AS rid, r.source_id, r.prompt_json, c.text FROM pairs p JOIN records r ON r.id = p.record_id
+            JOIN completions c ON c.id = p.chosen_id WHERE p.id IN (\(list)) ORDER BY p.id
+            """
         }
-        return try rows.map { row in
-            SFTRow(recordId: row["rid"], sourceId: row["source_id"],
-                   messages: try Self.messages(row["prompt_json"]) + [.assistant(row["text"])])
+        return try catalog.db.read { db in
+            try Array(Row.fetchCursor(db, sql: sql).map { row in
+                SFTRow(recordId: row["rid"], sourceId: row["source_id"],
+                       messages: try Self.messages(row["prompt_json"]) + [.assistant(try row.text(named: "text") ?? "")])
+            })
         }
     }
 
@@ -217,18 +215,18 @@ public final class TokenizeJob {
 
     private func pairRows(_ ids: [Int64]) throws -> [PairRow] {
         let list = ids.map(String.init).joined(separator: ",")
-        let rows = try catalog.db.read { db in
-            try Row.fetchAll(db, sql: """
+        return try catalog.db.read { db in
+            try Array(Row.fetchCursor(db, sql: """
                 SELECT p.id AS pid, p.record_id, r.source_id, p.stage, p.curriculum_rank, r.prompt_json,
                        cc.text AS chosen, rc.text AS rejected
                 FROM pairs p JOIN records r ON r.id = p.record_id
                 JOIN completions cc ON cc.id = p.chosen_id JOIN completions rc ON rc.id = p.rejected_id
                 WHERE p.id IN (\(list)) ORDER BY p.curriculum_rank, p.id
-                """)
-        }
-        return try rows.map { row in
-            PairRow(pairId: row["pid"], recordId: row["record_id"], sourceId: row["source_id"], stage: row["stage"],
-                    rank: row["curriculum_rank"], prompt: try Self.messages(row["prompt_json"]), chosen: row["chosen"], rejected: row["rejected"])
+                """).map { row in
+                PairRow(pairId: row["pid"], recordId: row["record_id"], sourceId: row["source_id"], stage: row["stage"],
+                        rank: row["curriculum_rank"], prompt: try Self.messages(row["prompt_json"]),
+                        chosen: try row.text(named: "chosen") ?? "", rejected: try row.text(named: "rejected") ?? "")
+            })
         }
     }
 

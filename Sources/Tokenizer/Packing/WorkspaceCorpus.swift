@@ -23,7 +23,7 @@ public enum WorkspaceCorpus {
             let completions = try Row.fetchCursor(db, sql: """
                 SELECT c.text FROM completions c JOIN splits s ON s.record_id = c.record_id WHERE s.split = 'train' ORDER BY c.id
                 """)
-            while let row = try completions.next() { texts.append(row[0]) }
+            while let row = try completions.next() { texts.append(try row.text(atIndex: 0) ?? "") }
             return texts
         }
     }
