@@ -18,11 +18,13 @@ bench_build() {
 }
 
 # median_seconds N CMD...: runs CMD N times, prints the median wall time in seconds.
+# Each run starts after `sync`, so the previous run's disk writeback is not billed to it.
 median_seconds() {
     local n=$1; shift
     local times=()
     for _ in $(seq "$n"); do
         local t0 t1
+        sync
         t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || { echo "command failed: $*" >&2; return 1; }; t1=$(date +%s.%N)
         times+=("$(echo "$t1 - $t0" | bc -l)")
     done
