@@ -195,6 +195,25 @@ import Store
         #expect(try ws.count("SELECT COUNT(*) FROM sources") == 1)
     }
 
+    /// The digest is computed while the records are read, or first when a source of the same
+    /// size exists; either way the stored sha256 is the file's, and same-size files with
+    /// different bytes are both ingested.
+    @Test func storedDigestIsTheFilesSha256() throws {
+        let ws = try TempWorkspace()
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("capybara_preferences.jsonl"))))
+        let original = Paths.temporaryFile("a.jsonl"), sameSize = Paths.temporaryFile("b.jsonl")
+        defer { for f in [original, sameSize] { try? FileManager.default.removeItem(at: f) } }
+        try Data(bytes).write(to: original)
+        let digestA = { var h = SHA256(); h.update(bytes); return h.finalizeHex() }()
+        let i = try #require(bytes.firstIndex(of: UInt8(ascii: "0")))  // "question 0" becomes "question 9"
+        bytes[i] = UInt8(ascii: "9")
+        try Data(bytes).write(to: sameSize)
+        let digestB = { var h = SHA256(); h.update(bytes); return h.finalizeHex() }()
+        let a = try ws.ingest(original.path), b = try ws.ingest(sameSize.path)
+        #expect(a.alreadyIngestedAs == nil && b.alreadyIngestedAs == nil)
+        #expect(try ws.rows("SELECT sha256 FROM sources ORDER BY id").map { $0[0] as String } == [digestA, digestB])
+    }
+
     @Test func forcedFormatThatDoesNotFitQuarantinesEverything() throws {
         let ws = try TempWorkspace()
         let r = try ws.ingest(Paths.fixture("ultrachat.jsonl"), .init(format: .ultrafeedback))
