@@ -16,7 +16,7 @@ struct MergeState {
     var wordCount: Int { wordStart.count }
 
     var pairCounts = PairCounts()
-    var queue = MergeQueue()
+    var queue = BinaryHeap<CandidateMerge>()
     /// Word lists of queue entries, back to back.
     var positions: [Int32] = []
     var merges: [(UInt32, UInt32, UInt32)] = []
@@ -84,7 +84,7 @@ struct MergeState {
             }
             let count = pairCounts[pair]
             if count > 0 {
-                queue.push(MergeQueue.Entry(count: count, pair: pair, start: start, length: positions.count - start))
+                queue.push(CandidateMerge(count: count, pair: pair, start: start, length: positions.count - start))
             } else {
                 positions.removeSubrange(start...)
             }
@@ -191,49 +191,16 @@ struct MergeState {
     }
 }
 
-/// Max-heap of candidate merges: the highest count first, then the smaller pair (HF's `Merge` order).
-struct MergeQueue {
-    struct Entry {
-        var count: Int64
-        var pair: UInt64
-        var start: Int
-        var length: Int
-    }
-
-    private var items: [Entry] = []
+/// A candidate merge in the trainer's heap: the highest count first, then the smaller pair
+/// (HF's `Merge` order).
+struct CandidateMerge: HeapOrdered {
+    var count: Int64
+    var pair: UInt64
+    var start: Int
+    var length: Int
 
     @inline(__always)
-    private static func before(_ x: Entry, _ y: Entry) -> Bool {
+    static func precedes(_ x: CandidateMerge, _ y: CandidateMerge) -> Bool {
         x.count != y.count ? x.count > y.count : x.pair < y.pair
-    }
-
-    mutating func push(_ entry: Entry) {
-        items.append(entry)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard Self.before(items[i], items[parent]) else { break }
-            items.swapAt(parent, i)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Entry? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var best = i
-                if l < items.count && Self.before(items[l], items[best]) { best = l }
-                if r < items.count && Self.before(items[r], items[best]) { best = r }
-                if best == i { break }
-                items.swapAt(i, best)
-                i = best
-            }
-        }
-        return first
     }
 }

@@ -176,7 +176,7 @@ struct BPEModel: Sendable {
         }
         for k in 0..<(count - 1) {
             let m = merges.lookup(symbols[k], symbols[k + 1])
-            if m != UInt64.max { heap.push(rank: m >> 32, position: k, merged: UInt32(truncatingIfNeeded: m)) }
+            if m != UInt64.max { heap.push(PendingMerge(rank: m >> 32, position: k, merged: UInt32(truncatingIfNeeded: m))) }
         }
         while let top = heap.pop() {
             let pos = top.position
@@ -191,11 +191,11 @@ struct BPEModel: Sendable {
             if prev[pos] >= 0 {
                 let left = Int(prev[pos])
                 let lm = merges.lookup(symbols[left], symbols[pos])
-                if lm != UInt64.max { heap.push(rank: lm >> 32, position: left, merged: UInt32(truncatingIfNeeded: lm)) }
+                if lm != UInt64.max { heap.push(PendingMerge(rank: lm >> 32, position: left, merged: UInt32(truncatingIfNeeded: lm))) }
             }
             if next[pos] >= 0 {
                 let rm = merges.lookup(symbols[pos], symbols[Int(next[pos])])
-                if rm != UInt64.max { heap.push(rank: rm >> 32, position: pos, merged: UInt32(truncatingIfNeeded: rm)) }
+                if rm != UInt64.max { heap.push(PendingMerge(rank: rm >> 32, position: pos, merged: UInt32(truncatingIfNeeded: rm))) }
             }
         }
         scratch.heap = heap
@@ -208,45 +208,18 @@ struct BPEModel: Sendable {
     }
 }
 
-/// Min-heap of pending merges ordered by (rank, position), HF's `Merge` ordering.
-struct MergeHeap {
-    struct Entry {
-        var key: UInt64  // rank << 32 | position
-        var merged: UInt32
-        var position: Int { Int(key & 0xFFFF_FFFF) }
+/// A merge waiting in the encoder's heap; the lowest (rank, position) comes first, HF's
+/// `Merge` ordering.
+struct PendingMerge: HeapOrdered {
+    var key: UInt64  // rank << 32 | position
+    var merged: UInt32
+    var position: Int { Int(key & 0xFFFF_FFFF) }
+
+    init(rank: UInt64, position: Int, merged: UInt32) {
+        key = rank << 32 | UInt64(position)
+        self.merged = merged
     }
 
-    private var items: [Entry] = []
-
-    mutating func removeAll(keepingCapacity: Bool) { items.removeAll(keepingCapacity: keepingCapacity) }
-
-    mutating func push(rank: UInt64, position: Int, merged: UInt32) {
-        items.append(Entry(key: rank << 32 | UInt64(position), merged: merged))
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if items[parent].key <= items[i].key { break }
-            items.swapAt(parent, i)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Entry? {
-        guard let first = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var i = 0
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var smallest = i
-                if l < items.count && items[l].key < items[smallest].key { smallest = l }
-                if r < items.count && items[r].key < items[smallest].key { smallest = r }
-                if smallest == i { break }
-                items.swapAt(i, smallest)
-                i = smallest
-            }
-        }
-        return first
-    }
+    @inline(__always)
+    static func precedes(_ a: PendingMerge, _ b: PendingMerge) -> Bool { a.key < b.key }
 }

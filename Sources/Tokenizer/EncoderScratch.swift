@@ -9,7 +9,7 @@ final class EncoderScratch: @unchecked Sendable {
     private(set) var prev = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     private(set) var next = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
     private(set) var alive = UnsafeMutablePointer<Bool>.allocate(capacity: 1)
-    var heap = MergeHeap()
+    var heap = BinaryHeap<PendingMerge>()
     let cache = WordCache()
 
     init() {
