@@ -11,6 +11,18 @@ bench_venv() {
     PY="$BENCH_DIR/.venv/bin/python"
 }
 
+# bench_torch_venv: bench/.venv with PyTorch and transformers. PyTorch is the CPU build: a
+# local wheel from PIP_FIND_LINKS when there is one, else PyTorch's CPU index (plain `pip
+# install torch` would fetch the multi-GB CUDA build).
+bench_torch_venv() {
+    if "$BENCH_DIR/.venv/bin/python" -c "import torch, transformers" 2>/dev/null; then return; fi
+    [ -x "$BENCH_DIR/.venv/bin/python" ] || python3 -m venv "$BENCH_DIR/.venv"
+    local pip=("$BENCH_DIR/.venv/bin/pip" install -q --disable-pip-version-check) wheel
+    wheel=$(ls "${PIP_FIND_LINKS:-/nonexistent}"/torch-*+cpu*.whl 2>/dev/null | tail -1 || true)
+    if [ -n "$wheel" ]; then "${pip[@]}" "$wheel" >&2; else "${pip[@]}" torch --index-url https://download.pytorch.org/whl/cpu >&2; fi
+    "${pip[@]}" transformers >&2
+}
+
 # Builds pref in release mode and sets PREF.
 bench_build() {
     (cd "$ROOT" && swift build -c release --product pref >&2)
