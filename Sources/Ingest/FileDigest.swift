@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 import Store
 
-/// sha256 of a file's raw bytes. `start` computes it on a background thread, so an ingest
-/// does not wait for a separate pass over the file before its first record.
+/// sha256 of a file's raw bytes, computed on a background thread, so an ingest does not
+/// wait for a separate pass over the file before its first record.
 final class FileDigest: @unchecked Sendable {
     private let path: String
     private let done = DispatchGroup()
@@ -17,7 +17,7 @@ final class FileDigest: @unchecked Sendable {
     static func start(path: String) -> FileDigest {
         let digest = FileDigest(path: path)
         DispatchQueue.global().async(group: digest.done) {
-            digest.result = Result { try sha256(path: path) }
+            digest.result = Result { try SHA256.hex(ofFileAt: path) }
         }
         return digest
     }
@@ -26,17 +26,5 @@ final class FileDigest: @unchecked Sendable {
         done.wait()
         guard let result else { throw IngestError(path: path, message: "internal: the file digest did not finish") }
         return try result.get()
-    }
-
-    static func sha256(path: String) throws -> String {
-        let file = try FileByteStream(path: path)
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-        }
-        return hasher.finalizeHex()
     }
 }

@@ -40,7 +40,7 @@ public final class Ingestor {
         // and stop if it does; hash any other while its records are read.
         var knownDigest: String?
         if try catalog.hasSource(sizeBytes: size) {
-            let sha = try FileDigest.sha256(path: absolute)
+            let sha = try SHA256.hex(ofFileAt: absolute)
             if let existing = try catalog.existingSource(sha256: sha) {
                 report.format = existing.format
                 report.alreadyIngestedAs = existing.path

@@ -1,4 +1,5 @@
 import CCrypto
+import Foundation
 
 /// SHA-256 through OpenSSL's libcrypto (which uses the CPU's SHA extensions where present).
 /// Used for source-file identity, `prompt_id` (which the Hub datasets define as sha256 of
@@ -36,6 +37,25 @@ public struct SHA256: Sendable {
         out.reserveCapacity(digest.count * 2)
         for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 0xF)]) }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// sha256 of a file's bytes, read 1 MiB at a time (model weights need not fit in memory).
+    public static func hex(ofFileAt path: String) throws -> String {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw StoreError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var hasher = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError("cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+        return hasher.finalizeHex()
     }
 
     public static func hex(of text: String) -> String {

@@ -65,14 +65,12 @@ struct TokenizeCommand: ParsableCommand {
         let catalog = try common.openCatalog()
         let saved = catalog.layout.root.appendingPathComponent("tokenizer.json")
         let (tok, format) = try prepareTokenizer(catalog: catalog, saveTo: saved)
-        var hasher = SHA256()
-        hasher.update(Array(try Data(contentsOf: saved)))
         let settings = TokenizeSettings(template: format, convention: ResponseConvention(rawValue: responseConvention)!,
                                         limits: try PreferenceLimits(maxLength: maxLength, maxPromptLength: maxPromptLength,
                                                                      mode: TruncationMode(rawValue: truncation)!),
                                         pack: pack, sftSource: .init(rawValue: sftFrom)!, lossOn: .init(rawValue: lossOn)!)
         let bar = ProgressBar(label: "tokenize", quiet: common.quiet)
-        let job = TokenizeJob(catalog: catalog, tokenizer: tok, tokenizerSHA256: hasher.finalizeHex(), settings: settings,
+        let job = TokenizeJob(catalog: catalog, tokenizer: tok, tokenizerSHA256: try SHA256.hex(ofFileAt: saved.path), settings: settings,
                               threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let report = try job.run { phase, done, total in bar.update(done: Double(done), total: Double(total), detail: phase) }
         bar.finish()

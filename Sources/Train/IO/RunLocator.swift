@@ -12,9 +12,6 @@ public enum RunLocator {
     /// What identifies a model's weights: sha256 of its model.safetensors.
     public static func identity(of folder: URL) throws -> String {
         let url = folder.appendingPathComponent("model.safetensors")
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw TrainError.io("\(url.path): missing") }
-        var hasher = SHA256()
-        data.withUnsafeBytes { hasher.update($0) }
-        return hasher.finalizeHex()
+        do { return try SHA256.hex(ofFileAt: url.path) } catch { throw TrainError.io("\(error)") }
     }
 }
