@@ -61,28 +61,17 @@ public enum Performance {
     public static func benchmarkTraining(model: LlamaModel, rows: Int, length: Int, steps: Int,
                                          seed: UInt64 = 1) throws(TrainError) -> TrainingBenchmark {
         let config = model.config
-        _ = sgemmPeak(pool: model.pool)
-        let session = TrainingSession(model: model, adamW: AdamWSettings(weightDecay: 0.1),
-                                      schedule: LearningRateSchedule(peak: 1e-4, warmupSteps: 0, totalSteps: steps + 1, decay: .cosine),
-                                      maxGradNorm: 1.0, state: TrainerState(maxSteps: steps + 1, seed: seed))
         var random = SeededRandom(seed: seed)
         let n = rows * length
-        var times: [Double] = []
-        for step in 0...steps {
+        var batches: [TokenBatch] = []
+        for _ in 0...steps {
             let tokens = (0...n).map { _ in Int32(random.next() % UInt64(config.vocabSize)) }
-            let batch = try TokenBatch(rows: rows, length: length, inputs: Array(tokens[0..<n]), targets: Array(tokens[1...n]),
-                                       lossWeights: [Float](repeating: 1, count: n))
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try model.forwardBackwardCrossEntropy(batch, normalizer: Double(n))
-            _ = session.step()
-            if step > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+            batches.append(try TokenBatch(rows: rows, length: length, inputs: Array(tokens[0..<n]), targets: Array(tokens[1...n]),
+                                          lossWeights: [Float](repeating: 1, count: n)))
         }
-        let median = times.sorted()[times.count / 2]
-        let tokensPerSecond = Double(n) / median
-        return TrainingBenchmark(parameters: model.parameterCount, tokensPerStep: n, stepSeconds: times,
-                                 tokensPerSecond: tokensPerSecond,
-                                 flopsPerSecond: tokensPerSecond * config.trainingFlopsPerToken(length: length),
-                                 peakResidentBytes: peakResidentBytes())
+        return try timeSteps(model: model, peakLearningRate: 1e-4, seed: seed, tokensPerStep: n, length: length, count: batches.count) { step throws(TrainError) in
+            _ = try model.forwardBackwardCrossEntropy(batches[step], normalizer: Double(n))
+        }
     }
 
     /// Times `steps` DPO optimizer steps (after one untimed warm-up): `pairs` random pairs of
@@ -92,10 +81,6 @@ public enum Performance {
     public static func benchmarkDPO(model: LlamaModel, pairs: Int, promptLength: Int, responseLength: Int, steps: Int,
                                     beta: Double = 0.1, lambda: Double = 0.95, seed: UInt64 = 1) throws(TrainError) -> TrainingBenchmark {
         let config = model.config
-        _ = sgemmPeak(pool: model.pool)
-        let session = TrainingSession(model: model, adamW: AdamWSettings(weightDecay: 0.1),
-                                      schedule: LearningRateSchedule(peak: 1e-5, warmupSteps: 0, totalSteps: steps + 1, decay: .cosine),
-                                      maxGradNorm: 1.0, state: TrainerState(maxSteps: steps + 1, seed: seed))
         var random = SeededRandom(seed: seed)
         let length = promptLength + responseLength - 1
         func half(_ prompts: [[Int32]]) throws(TrainError) -> TokenBatch {
@@ -117,19 +102,32 @@ public enum Performance {
                                                referenceRejected: reference.rejected))
         }
         let loss = DPOShiftLoss(beta: beta)
+        return try timeSteps(model: model, peakLearningRate: 1e-5, seed: seed, tokensPerStep: 2 * pairs * length, length: length,
+                             count: batches.count) { step throws(TrainError) in
+            _ = try DPOStep.accumulate(model: model, batch: batches[step], loss: loss, lambda: lambda)
+        }
+    }
+
+    /// Runs `count` optimizer steps, each `accumulate(step)` then AdamW, and reports from the
+    /// median step time; the first step is an untimed warm-up.
+    private static func timeSteps(model: LlamaModel, peakLearningRate: Double, seed: UInt64, tokensPerStep: Int, length: Int,
+                                  count: Int, accumulate: (Int) throws(TrainError) -> Void) throws(TrainError) -> TrainingBenchmark {
+        _ = sgemmPeak(pool: model.pool)
+        let session = TrainingSession(model: model, adamW: AdamWSettings(weightDecay: 0.1),
+                                      schedule: LearningRateSchedule(peak: peakLearningRate, warmupSteps: 0, totalSteps: count, decay: .cosine),
+                                      maxGradNorm: 1.0, state: TrainerState(maxSteps: count, seed: seed))
         var times: [Double] = []
-        for (step, batch) in batches.enumerated() {
+        for step in 0..<count {
             let start = DispatchTime.now().uptimeNanoseconds
-            _ = try DPOStep.accumulate(model: model, batch: batch, loss: loss, lambda: lambda)
+            try accumulate(step)
             _ = session.step()
             if step > 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
         }
-        let tokens = 2 * pairs * length
         let median = times.sorted()[times.count / 2]
-        let tokensPerSecond = Double(tokens) / median
-        return TrainingBenchmark(parameters: model.parameterCount, tokensPerStep: tokens, stepSeconds: times,
+        let tokensPerSecond = Double(tokensPerStep) / median
+        return TrainingBenchmark(parameters: model.parameterCount, tokensPerStep: tokensPerStep, stepSeconds: times,
                                  tokensPerSecond: tokensPerSecond,
-                                 flopsPerSecond: tokensPerSecond * config.trainingFlopsPerToken(length: length),
+                                 flopsPerSecond: tokensPerSecond * model.config.trainingFlopsPerToken(length: length),
                                  peakResidentBytes: peakResidentBytes())
     }
 }
