@@ -156,14 +156,7 @@ public final class Tokenizer: Sendable {
     /// Text → added tokens on the raw text → normalizer → added tokens on normalized text →
     /// pre-tokenizer → BPE, as HF's `encode_single_sequence`.
     private func encodeRaw(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
-        guard !rawMatcher.isEmpty else { return encodeText(text, into: &out, scratch: scratch) }
-        for split in rawMatcher.splits(text) {
-            if let token = split.token {
-                out.append(token.id)
-            } else {
-                encodeText(UnsafeBufferPointer(rebasing: text[split.range]), into: &out, scratch: scratch)
-            }
-        }
+        encodeAroundAddedTokens(text, rawMatcher, into: &out) { encodeText($0, into: &$1, scratch: scratch) }
     }
 
     private func encodeText(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
@@ -177,12 +170,20 @@ public final class Tokenizer: Sendable {
     }
 
     private func encodeNormalized(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
-        guard !normalizedMatcher.isEmpty else { return encodeWords(text, into: &out, scratch: scratch) }
-        for split in normalizedMatcher.splits(text) {
+        encodeAroundAddedTokens(text, normalizedMatcher, into: &out) { encodeWords($0, into: &$1, scratch: scratch) }
+    }
+
+    /// Emits the added tokens `matcher` finds in `text` and passes the text between them to
+    /// `next`. HF looks for added tokens twice: in the raw text, then in the normalized text.
+    @inline(__always)
+    private func encodeAroundAddedTokens(_ text: UnsafeBufferPointer<UInt8>, _ matcher: AddedTokenMatcher, into out: inout [UInt32],
+                                         _ next: (UnsafeBufferPointer<UInt8>, inout [UInt32]) -> Void) {
+        guard !matcher.isEmpty else { return next(text, &out) }
+        for split in matcher.splits(text) {
             if let token = split.token {
                 out.append(token.id)
             } else {
-                encodeWords(UnsafeBufferPointer(rebasing: text[split.range]), into: &out, scratch: scratch)
+                next(UnsafeBufferPointer(rebasing: text[split.range]), &out)
             }
         }
     }
