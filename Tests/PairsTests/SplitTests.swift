@@ -21,7 +21,7 @@ import Testing
         let a = try CatalogFixture(), b = try CatalogFixture(), subset = try CatalogFixture()
         try a.ingest(records)
         // Another order, cut into three sources, and a catalog holding only some of the records.
-        var rng = SystemRandomNumberGenerator()
+        var rng = SplitMix64(seed: 2024)  // seeded: a failing order must reproduce
         let shuffled = records.shuffled(using: &rng)
         try b.ingest(Array(shuffled[..<700]))
         try b.ingest(Array(shuffled[700..<1500]))

@@ -5,7 +5,9 @@ import Testing
 
 /// The real Hub files in ../shared/data, checked against digests of pyarrow's rows
 /// (fixtures/parquet/real-digests.json; the data itself is not in the repository).
-@Suite struct RealDataTests {
+/// Skipped, with the reason, when ../shared/data is absent; a missing file inside it fails.
+@Suite(.enabled(if: Fixtures.hasSharedData, "../shared/data is absent: the real Hub Parquet tests need it"))
+struct RealDataTests {
     struct Digest {
         var file: String
         var rows: Int
@@ -23,12 +25,10 @@ import Testing
         }
     }
 
-    static func realPath(_ relative: String) -> String? {
+    /// The file's path; a file missing from a present ../shared/data is a failure, not a skip.
+    static func realPath(_ relative: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let url = Fixtures.sharedData.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("skipping \(relative): \(Fixtures.sharedData.path) is absent")
-            return nil
-        }
+        try #require(FileManager.default.fileExists(atPath: url.path), "\(url.path) is missing", sourceLocation: sourceLocation)
         return url.path
     }
 
@@ -36,7 +36,7 @@ import Testing
         let digests = try Self.digests()
         #expect(digests.count == 3)
         for digest in digests {
-            guard let path = Self.realPath(digest.file) else { continue }
+            let path = try Self.realPath(digest.file)
             let output = try Fixtures.catLines(path)
             let lines = output.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
             #expect(lines.count == digest.rows, "\(digest.file)")
@@ -54,7 +54,7 @@ import Testing
 
     @Test func spotChecksAndProjection() throws {
         for digest in try Self.digests() {
-            guard let path = Self.realPath(digest.file) else { continue }
+            let path = try Self.realPath(digest.file)
             let file = try ParquetFile(path: path)
             #expect(file.numRows == Int64(digest.rows))
             let first = try #require(try file.readRowGroup(0).first)
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func projectionReadsOnlyTheNamedColumns() throws {
-        guard let path = Self.realPath("ultrafeedback_binarized/train_prefs-00000-of-00001.parquet") else { return }
+        let path = try Self.realPath("ultrafeedback_binarized/train_prefs-00000-of-00001.parquet")
         let file = try ParquetFile(path: path)
         let full = try file.readRowGroup(0)
         let projected = try file.readRowGroup(0, columns: ["score_chosen", "prompt", "chosen"])
@@ -86,8 +86,8 @@ import Testing
     }
 
     @Test func itemAndElementListsReadTheSame() throws {
-        guard let train = Self.realPath("ultrafeedback_binarized/train_prefs-00000-of-00001.parquet"),
-              let test = Self.realPath("ultrafeedback_binarized/test_prefs-00000-of-00001.parquet") else { return }
+        let train = try Self.realPath("ultrafeedback_binarized/train_prefs-00000-of-00001.parquet")
+        let test = try Self.realPath("ultrafeedback_binarized/test_prefs-00000-of-00001.parquet")
         for path in [train, test] {
             let rows = try ParquetFile(path: path).readRowGroup(0, columns: ["chosen"])
             let roles = rows.compactMap { $0["chosen"]?.listValue?.first?["role"]?.stringValue }

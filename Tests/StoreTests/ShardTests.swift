@@ -91,24 +91,35 @@ import Testing
 
     @Test func verifyCatchesFlippedBytesTruncationAndOrphans() throws {
         let ws = try Workspace()
-        try ws.catalog.writeShard(name: "s.zst", kind: .preference, split: "train", examples: Self.examples(count: 60))
+        let written = try ws.catalog.writeShard(name: "s.zst", kind: .preference, split: "train", examples: Self.examples(count: 60))
         let url = ws.shardURL("s.zst")
         let original = try Data(contentsOf: url)
         var flipped = original
-        flipped[original.count / 2] ^= 0x40
+        let flippedByte = original.count / 2
+        flipped[flippedByte] ^= 0x40
         try flipped.write(to: url)
         let v = try ws.catalog.verifyShards()
         #expect(v.problems.contains { $0.contains("sha256") })
         #expect(v.problems.contains { $0.contains("frame at byte") })
         // Reading the damaged example fails cleanly instead of returning wrong tokens.
+        // Exactly the examples whose frame holds the flipped byte fail; the others still read.
         let reader = ShardReader(catalog: ws.catalog)
-        var failures = 0
+        let damaged = Set(written.locations.indices.filter { i in
+            let l = written.locations[i]
+            return Int(l.frameOffset) <= flippedByte && flippedByte < Int(l.frameOffset) + l.frameLength
+        }.map(Int64.init))
+        var failing: Set<Int64> = [], read = 0
         for kind in [ShardExample.Kind.sft, .preference] {
             for split in ["train", "test"] {
-                for id in try reader.exampleIds(kind: kind, split: split) where (try? reader.example(id)) == nil { failures += 1 }
+                for id in try reader.exampleIds(kind: kind, split: split) {
+                    let info = try reader.info(id)
+                    let position = try #require(info.pairId ?? info.recordId)  // examples(count:) sets both to the index
+                    do { _ = try reader.example(id); read += 1 } catch { failing.insert(position) }
+                }
             }
         }
-        #expect(failures > 0)
+        #expect(!damaged.isEmpty && failing == damaged)
+        #expect(read + failing.count == 60)
 
         try original.prefix(original.count - 100).write(to: url)
         #expect(try ws.catalog.verifyShards().problems.contains { $0.contains("outside the file") })

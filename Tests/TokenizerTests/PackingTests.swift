@@ -161,7 +161,7 @@ import Testing
         let ids = try reader.exampleIds(kind: .sft, split: "train")
         var total = 0
         for (i, id) in ids.enumerated() {
-            guard case .sft(let tokens, _, let docs) = try reader.example(id) else { continue }
+            guard case .sft(let tokens, _, let docs) = try reader.example(id) else { Issue.record("example \(id) is not SFT"); continue }
             if i < ids.count - 1 { #expect(tokens.count == 64) }
             #expect(docs.reduce(0, +) == tokens.count)
             total += tokens.count
@@ -171,7 +171,7 @@ import Testing
         let prefs = try #require(ra.parts.first { $0.kind == "preference" && $0.split == "train" })
         #expect(prefs.truncated > 0)
         for id in try reader.exampleIds(kind: .preference, split: "train") {
-            guard case .preference(let p, let c, let r) = try reader.example(id) else { continue }
+            guard case .preference(let p, let c, let r) = try reader.example(id) else { Issue.record("example \(id) is not a pair"); continue }
             #expect(!p.isEmpty && !c.isEmpty && !r.isEmpty)
             #expect(p.count + max(c.count, r.count) <= 64)
         }

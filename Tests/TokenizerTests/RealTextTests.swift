@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Store
 import Testing
 @testable import Tokenizer
 
@@ -20,12 +21,11 @@ import Testing
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
-    @Test(arguments: ["gpt2", "llama3", "qwen2", "options"])
+    static var hasSample: Bool { FileManager.default.fileExists(atPath: sample.path) }
+
+    @Test(.enabled(if: hasSample, "../shared/data/ultrafeedback_binarized/train_prefs.jsonl is absent: the real-text goldens need it"),
+          arguments: ["gpt2", "llama3", "qwen2", "options"])
     func idsMatchHFOnRealTexts(_ name: String) throws {
-        guard FileManager.default.fileExists(atPath: Self.sample.path) else {
-            print("RealTextTests: skipped, \(Self.sample.path) is absent")
-            return
-        }
         let tokenizer = try Fixtures.tokenizer(name)
         let goldens = try Fixtures.jsonLines("real-text.golden.jsonl")
         let lines = TextFiles.lines(try TextFiles.read(Self.sample))
@@ -52,7 +52,8 @@ import Testing
     @Test(arguments: ["gpt2", "llama3"])
     func anyTextRoundTrips(_ name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
-        var rng = SystemRandomNumberGenerator()
+        // Seeded, so a failing text can be reproduced.
+        var rng = SplitMix64(seed: 0x5EED_0001 ^ UInt64(name.utf8.count))
         for _ in 0..<300 {
             var scalars = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0...40, using: &rng) {

@@ -14,11 +14,13 @@ import Testing
     }
 
     /// Training lines keep their endings, as HF's `train(files)` reads them.
-    @Test func linesWithEndingsLikeHF() {
+    @Test func linesWithEndingsLikeHF() throws {
         #expect(TextFiles.linesWithEndings("a\r\nb\n\nc") == ["a\r\n", "b\n", "\n", "c"])
         #expect(TextFiles.linesWithEndings("x\u{301}\ny") == ["x\u{301}\n", "y"])
-        let sample = try? TextFiles.read(Fixtures.url("sample.txt"))
-        #expect(TextFiles.linesWithEndings(sample ?? "").joined() == sample)
+        let sample = try TextFiles.read(Fixtures.url("sample.txt"))
+        let lines = TextFiles.linesWithEndings(sample)
+        #expect(lines.joined() == sample)
+        #expect(lines.count == sample.utf8.filter { $0 == 0x0A }.count + (sample.hasSuffix("\n") ? 0 : 1))
     }
 
     @Test func invalidUTF8NamesTheOffset() throws {

@@ -61,6 +61,7 @@ import Tokenizer
         _ = try ReferenceLogProbs.compute(model: model, reference: "b", catalog: ws.catalog, pairsPerBatch: 1)
         let single = try ShardPreferenceBatches(catalog: ws.catalog, split: "train", pairs: 16).batch(at: 0).reference
         let a = try #require(stored), b = try #require(single)
+        #expect(a.chosen.count == 16 && b.chosen.count == 16 && a.rejected.count == 16 && b.rejected.count == 16)
         for (x, y) in zip(a.chosen + a.rejected, b.chosen + b.rejected) { #expect(abs(x - y) < 1e-3 * max(1, abs(x))) }
     }
 
@@ -104,8 +105,14 @@ import Tokenizer
             #expect(batch.lossWeights[i] == (mask[i + 1] ? 1 : 0))
         }
         #expect(batch.lossWeights[ids.count - 1] == 0)
-        // Trained tokens are exactly the answer and its end-of-turn marker.
+        // The first train conversation is record 1 ("Say 1." → "1."). Trained tokens are exactly
+        // the answer and its end-of-turn marker: every position after the rendered prompt with
+        // its assistant header, none before (an all-true mask would fail here).
+        let prompt = try ChatTemplate(family: .llama3).render([.user("Say 1.")], addGenerationPrompt: true)
+        let promptCount = ws.tokenizer.encode(prompt, addSpecialTokens: false).count
+        #expect(ids.count == ws.tokenizer.encode(prompt + "1.<|eot_id|>", addSpecialTokens: false).count)
+        #expect(mask == (0..<ids.count).map { $0 >= promptCount })
         let trained = (0..<(ids.count - 1)).filter { batch.lossWeights[$0] != 0 }.map { UInt32(batch.targets[$0]) }
-        #expect(ws.tokenizer.decode(trained) == "0.<|eot_id|>" || ws.tokenizer.decode(trained).hasSuffix(".<|eot_id|>"))
+        #expect(ws.tokenizer.decode(trained) == "1.<|eot_id|>")
     }
 }

@@ -7,6 +7,7 @@ enum Fixtures {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let parquetDirectory = packageRoot.appendingPathComponent("fixtures/parquet")
     static let sharedData = packageRoot.appendingPathComponent("../shared/data").standardizedFileURL
+    static var hasSharedData: Bool { FileManager.default.fileExists(atPath: sharedData.path) }
 
     static func path(_ name: String) -> String { parquetDirectory.appendingPathComponent(name).path }
 
