@@ -107,8 +107,15 @@ import Store
         #expect((malformed["excerpt"] as String).hasPrefix("{\"prompt\": \"truncated\""))
         let utf8 = try #require(byReason["invalid_utf8"])
         #expect(utf8["position"] as Int == 18)
-        let utf8LineStart = utf8
-        #expect((utf8LineStart["byte_offset"] as Int) > 0)
+        // byte_offset is exact: the line's start for a problem with a field, the failing byte
+        // for a parse error (the 0xC3 whose continuation byte is missing; where input ran out).
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Paths.fixture("ultrafeedback_binarized.jsonl"))))
+        let lineStarts = [0] + bytes.indices.filter { bytes[$0] == 0x0A }.map { $0 + 1 }
+        #expect(utf8["byte_offset"] as Int == bytes[lineStarts[17]...].firstIndex(of: 0xC3))
+        #expect(malformed["byte_offset"] as Int == lineStarts[17] - 1)
+        for row in rows where !["invalid_utf8", "malformed_json"].contains(row["reason"] as String) {
+            #expect(row["byte_offset"] as Int == lineStarts[(row["position"] as Int) - 1], "\(row["reason"] as String)")
+        }
         #expect(byReason["null_score"]?["field"] as String? == "score_chosen")
         #expect(byReason["missing_field"]?["field"] as String? == "score_rejected")
         #expect(byReason["nan_score"]?["field"] as String? == "score_rejected")

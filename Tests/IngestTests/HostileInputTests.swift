@@ -35,13 +35,26 @@ import Store
     @Test func truncatedFilesAtEveryCut() throws {
         let ws = try TempWorkspace()
         let full = try fixtureBytes("ultrafeedback_binarized.jsonl")
-        for cut in stride(from: 0, to: full.count, by: 101) {
-            let result = try ingest(Array(full[..<cut]), name: "cut\(cut).jsonl", into: ws, .init(format: .ultrafeedbackBinarized))
-            if case .success(let r) = result, cut > 0 {
-                // Everything before the cut is read; the cut line (if any) is quarantined, not lost.
-                let completeLines = full[..<cut].filter { $0 == 0x0A }.count
-                #expect(r.read >= completeLines - 1)
+        // The empty file (cut at 0) reads nothing and is not an error at this level.
+        let empty = try ingest([], name: "cut0.jsonl", into: ws, .init(format: .ultrafeedbackBinarized)).get()
+        #expect((empty.read, empty.kept, empty.quarantined) == (0, 0, 0))
+        var wholeLines: [Int: FileIngestReport] = [:]  // the complete lines before a cut, ingested alone
+        for cut in stride(from: 101, to: full.count, by: 101) {
+            let completeLines = full[..<cut].filter { $0 == 0x0A }.count
+            let end = (full[..<cut].lastIndex(of: 0x0A) ?? -1) + 1
+            if wholeLines[completeLines] == nil, end > 0 {
+                wholeLines[completeLines] = try ingest(Array(full[..<end]), name: "whole\(end).jsonl", into: TempWorkspace(),
+                                                       .init(format: .ultrafeedbackBinarized)).get()
             }
+            // A cut file is never refused as a whole: every complete line is read, and the cut
+            // line (none of the cuts lands on a line end) is read and quarantined, not lost.
+            let result = try ingest(Array(full[..<cut]), name: "cut\(cut).jsonl", into: ws, .init(format: .ultrafeedbackBinarized))
+            guard case .success(let r) = result else { Issue.record("cut at \(cut) refused: \(result)"); continue }
+            #expect(full[cut - 1] != 0x0A)
+            #expect(r.read == completeLines + 1, "cut at \(cut)")
+            let whole = wholeLines[completeLines]
+            #expect(r.quarantined == (whole?.quarantined ?? 0) + 1, "cut at \(cut)")
+            #expect(r.kept + r.duplicates == (whole.map { $0.kept + $0.duplicates } ?? 0), "cut at \(cut)")
         }
         #expect(try ws.catalog.integrityProblems().isEmpty)
     }
@@ -105,11 +118,12 @@ import Store
         if case .success = try ingest(Array("[1, 2, 3]".utf8), name: "numbers.json", into: ws) {
             Issue.record("a file of numbers must not ingest")
         }
-        // Deep nesting inside a JSON array element is cut and rejected, not recursed into.
+        // Deep nesting inside a JSON array element is cut and quarantined, not recursed into
+        // (and not a file-level error: the array itself is well formed).
         let nestedArray = Array(("[" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "]").utf8)
-        if case .success(let n) = try ingest(nestedArray, name: "nested.json", into: ws, .init(format: .capybara)) {
-            #expect(n.quarantinedByReason["malformed_json"] == 1)
-        }
+        let n = try ingest(nestedArray, name: "nested.json", into: ws, .init(format: .capybara)).get()
+        #expect((n.read, n.kept, n.quarantined) == (1, 0, 1))
+        #expect(n.quarantinedByReason == ["malformed_json": 1])
         #expect(try ws.catalog.integrityProblems().isEmpty)
     }
 }

@@ -25,9 +25,21 @@ import Testing
         let segments = [TextSegment("User: The quick bro", trainable: false), TextSegment("wn fox jumps", trainable: true)]
         let (ids, mask) = encoder.encode(segments)
         #expect(ids == tok.encode("User: The quick brown fox jumps", addSpecialTokens: false))
-        #expect(mask.count == ids.count)
-        #expect(mask.first == false && mask.last == true)
-        #expect(mask == mask.sorted { !$0 && $1 })  // context first, then answer
+        // "User: The quick bro" is U s er : ĠThe Ġqui ck Ġbr o (9 tokens, a prefix of the whole);
+        // "wn Ġfox Ġj um ps" (5) is the answer.
+        #expect(mask == [Bool](repeating: false, count: 9) + [Bool](repeating: true, count: 5))
+    }
+
+    /// A token merged across the boundary goes to the later (trainable) piece: "…is th" + "e end"
+    /// is The Ġanswer Ġis | Ġthe Ġ en d, so " the" is trained on although "th" came from the context.
+    @Test func tokenStraddlingASegmentBoundaryIsTrainable() throws {
+        let tok = try Fixtures.tokenizer("gpt2")
+        let segments = [TextSegment("The answer is th", trainable: false), TextSegment("e end", trainable: true),
+                        TextSegment(". More", trainable: false)]
+        let (ids, mask) = SegmentEncoder(tokenizer: tok).encode(segments)
+        #expect(ids == tok.encode("The answer is the end. More", addSpecialTokens: false))
+        #expect(ids.map { tok.idToToken($0) ?? "?" } == ["The", "Ġanswer", "Ġis", "Ġthe", "Ġ", "en", "d", ".", "ĠM", "ore"])
+        #expect(mask == [false, false, false, true, true, true, true, false, false, false])
     }
 
     @Test func truncationKeepsEverySideNonEmpty() throws {
