@@ -64,7 +64,8 @@ import Store
         let ws = try TempWorkspace()
         let chat = try ws.ingest(Paths.sharedData.appendingPathComponent("ultrachat/no_robots_test_sft.parquet").path)
         #expect((chat.format, chat.read, chat.kept, chat.quarantined) == ("ultrachat-200k", 500, 500, 0))
-        // System-first chats keep the system turn in the prompt.
-        #expect(try ws.count("SELECT COUNT(*) FROM records WHERE prompt_json LIKE '[{\"role\":\"system\"%'") > 0)
+        // System-first chats keep the system turn in the prompt: pyarrow counts 54 of the 500 rows
+        // whose messages open with a system message.
+        #expect(try ws.count("SELECT COUNT(*) FROM records WHERE prompt_json LIKE '[{\"role\":\"system\"%'") == 54)
     }
 }

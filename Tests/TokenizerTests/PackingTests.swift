@@ -181,12 +181,18 @@ import Testing
         #expect(total == ra.parts.first { $0.kind == "sft" && $0.split == "train" }?.tokens)
         // Tight limits truncate pairs, and every side keeps at least one token.
         let prefs = try #require(ra.parts.first { $0.kind == "preference" && $0.split == "train" })
-        #expect(prefs.truncated > 0)
+        var truncated = 0
         for id in try reader.exampleIds(kind: .preference, split: "train") {
             guard case .preference(let p, let c, let r) = try reader.example(id) else { Issue.record("example \(id) is not a pair"); continue }
             #expect(!p.isEmpty && !c.isEmpty && !r.isEmpty)
             #expect(p.count + max(c.count, r.count) <= 64)
+            // A cut pair shows its cut: the prompt at its limit, or the longer response filling the rest.
+            if try reader.info(id).truncated {
+                truncated += 1
+                #expect(p.count == 16 || p.count + max(c.count, r.count) == 64)
+            }
         }
+        #expect(truncated > 0 && prefs.truncated == truncated)
         // Same settings again: everything resumes, nothing is rewritten.
         let again = try a.run(settings, threads: 2)
         #expect(again.parts.allSatisfy { $0.shardsResumed == $0.shards })

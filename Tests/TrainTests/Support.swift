@@ -21,7 +21,9 @@ enum Fixtures {
 }
 
 extension JSONValue {
-    var doubles: [Double] { arrayValue?.compactMap(\.doubleValue) ?? [] }
+    /// A non-number becomes NaN rather than vanishing, so a damaged golden fails the comparison
+    /// instead of shifting every later value by one.
+    var doubles: [Double] { arrayValue?.map { $0.doubleValue ?? .nan } ?? [] }
     var int32s: [Int32] { arrayValue?.compactMap { $0.intValue.map(Int32.init) } ?? [] }
 }
 
