@@ -41,7 +41,9 @@ import Testing
             let expected = golden[name]!.arrayValue!
             #expect(ids.count == expected[0].intValue! && Self.fnv1a64(ids) == expected[1].stringValue!,
                     "line \(golden["line"]!.intValue!) \(golden["field"]!.stringValue!)")
-            #expect(name == "options" || tokenizer.decode(tokenizer.encode(text, addSpecialTokens: false)) == text)
+            if name != "options" {  // options normalizes the text, so decode cannot give it back
+                #expect(tokenizer.decode(tokenizer.encode(text, addSpecialTokens: false)) == text)
+            }
             checked += 1
         }
         #expect(checked == 600)
