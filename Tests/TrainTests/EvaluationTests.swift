@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Store
 import Testing
 @testable import Train
@@ -83,6 +84,27 @@ import Testing
         #expect(back.margins == r.margins)
         #expect(r.json["pairs"]?.arrayValue?[1]["margin"]?.doubleValue == -2)
         #expect(r.json["summary"]?["rewards/accuracies"]?.doubleValue == 0.5)
+    }
+
+    /// `pref eval`'s files: eval.json (which reads back to the same numbers) and three figures.
+    @Test func writeProducesEvalJSONAndFigures() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pref-eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let written = try Evaluation.write([Self.result()], to: directory)
+        #expect(written.map(\.lastPathComponent) == ["eval.json", "logps.svg", "logps_chosen.svg", "reward_margin.svg"])
+        let back = try EvaluationResult(json: JSONParser.parse(Array(Data(contentsOf: written[0]))))
+        #expect(back.margins == [1, -2, 0.5, 0] && back.chosenTokens == [2, 2, 3, 1] && back.rewardAccuracy == 0.5)
+        for (svg, title) in zip(written.dropFirst(), ["Log-probability of chosen and rejected responses (test split)", "log p(chosen)",
+                                                      "Reward margin β·(Δ_w − Δ_l)"]) {
+            let text = try String(contentsOf: svg, encoding: .utf8)
+            #expect(text.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && text.hasSuffix("</svg>\n"), "\(svg.lastPathComponent)")
+            #expect(text.contains(">\(title)</text>"), "\(svg.lastPathComponent)")
+        }
+        // Two runs compared: no eval.json, the figures only.
+        var other = Self.result()
+        other.run = "other"
+        #expect(try Evaluation.write([Self.result(), other], to: directory.appendingPathComponent("compare")).map(\.lastPathComponent)
+                == ["logps.svg", "logps_chosen.svg", "reward_margin.svg"])
     }
 
     @Test func noPairsGiveNaNWhichEvalJSONWritesAsNull() {
