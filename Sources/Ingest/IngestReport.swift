@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 
 /// What ingesting one file did.
@@ -36,10 +37,50 @@ public struct FileIngestReport: Sendable {
     }
 }
 
-/// Progress of the file being ingested, for a progress bar.
-public struct IngestProgress: Sendable {
-    public var path: String
-    public var bytesDone: Int64
-    public var bytesTotal: Int64
-    public var records: Int
+extension FileIngestReport {
+    /// One line per file, as `pref ingest` prints it.
+    public var text: String {
+        if let previous = alreadyIngestedAs {
+            return "\(path): already ingested (same sha256 as \(previous)); nothing to do"
+        }
+        var s = "\(path): format \(format)\(sourceSplit.map { ", split \($0)" } ?? "") — read \(read), kept \(kept), duplicates \(duplicates), quarantined \(quarantined)"
+        if !quarantinedByReason.isEmpty {
+            s += " (" + quarantinedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        s += String(format: " in %.2fs, %.1f MB/s", seconds, megabytesPerSecond)
+        return s
+    }
+}
+
+/// What one `pref ingest` did over all its files.
+public struct IngestRunReport: Sendable {
+    public var files: [FileIngestReport] = []
+    /// Files that could not be read as a whole, each with its error.
+    public var failures: [String] = []
+    public var seconds: Double = 0
+
+    public init() {}
+
+    var bytes: Int64 { files.reduce(0) { $0 + $1.bytes } }
+    var megabytesPerSecond: Double { seconds > 0 ? Double(bytes) / 1_000_000 / seconds : 0 }
+
+    /// Exit status 1 when a file failed as a whole or nothing usable was read.
+    public var succeeded: Bool {
+        failures.isEmpty && files.contains { $0.kept + $0.duplicates > 0 || $0.alreadyIngestedAs != nil }
+    }
+
+    public var text: String {
+        let sum = { (f: (FileIngestReport) -> Int) in files.reduce(0) { $0 + f($1) } }
+        return String(format: "total: %d files, read %d, kept %d, duplicates %d, quarantined %d — %.2fs, %.1f MB/s",
+                      files.count, sum(\.read), sum(\.kept), sum(\.duplicates), sum(\.quarantined), seconds, megabytesPerSecond)
+    }
+
+    public var json: JSONValue {
+        var o = JSONObject()
+        o["files"] = .array(files.map(\.json))
+        o["errors"] = .array(failures.map(JSONValue.string))
+        o["elapsed_s"] = .double((seconds * 1000).rounded() / 1000)
+        o["mb_per_s"] = .double((megabytesPerSecond * 10).rounded() / 10)
+        return .object(o)
+    }
 }

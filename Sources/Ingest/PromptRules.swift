@@ -1,3 +1,4 @@
+import Core
 import Store
 
 /// Checks shared by every adapter: what makes a prompt usable, and how a conversation

@@ -1,3 +1,4 @@
+import Core
 import Store
 
 /// The hashing behind every seeded decision in this module (test split, random rejected

@@ -1,34 +1,24 @@
-import GRDB
+import Core
 import Store
 
 /// `pref pairs`: rebuilds the `pairs` table from the records, their completions and the
 /// current split, in one transaction.
 public enum PairBuilder {
-    public static func run(_ catalog: Catalog, settings: PairSettings, progress: PairsProgressHandler? = nil) throws -> PairReport {
-        try catalog.bulkTransaction { db in
-            try requireSplit(db)
+    public static func run(_ catalog: Catalog, settings: PairSettings, progress: ProgressHandler? = nil) throws -> PairReport {
+        try catalog.bulkWrite { tx in
+            try tx.requireSplit()
             var report = PairReport(settings: settings)
-            report.previousSettings = try SettingsRow.read(db, key: "pairs").flatMap(PairSettings.init(json:))
-            report.previousPairs = try Int.fetchOne(db, sql: "SELECT count(*) FROM pairs") ?? 0
-            report.conversationRecords = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE kind = 'conversation'") ?? 0
-            let input = try PairInput.load(db, progress: progress)
+            report.previousSettings = try tx.settingValue(.pairs).flatMap(PairSettings.init(json:))
+            report.previousPairs = try tx.pairCount()
+            report.conversationRecords = try tx.conversationRecordCount()
+            let input = try PairInput.load(tx, progress: progress)
             report.preferenceRecords = input.recordIds.count
             report.completions = input.completionIds.count
-            var built = try build(db, input: input, settings: settings, report: &report, progress: progress)
+            var built = try build(tx, input: input, settings: settings, report: &report, progress: progress)
             placeAndSummarise(&built, input: input, settings: settings, report: &report)
-            try write(db, built, input: input, settings: settings, progress: progress)
-            try SettingsRow.write(db, key: "pairs", value: settings.json)
+            try write(tx, built, input: input, settings: settings, progress: progress)
+            try tx.setSetting(.pairs, settings.json)
             return report
-        }
-    }
-
-    static func requireSplit(_ db: Database) throws {
-        guard try Int.fetchOne(db, sql: "SELECT count(*) FROM splits") ?? 0 > 0 else {
-            throw PairsError("no train/test split yet: run `pref split --test 0.05` before `pref pairs`")
-        }
-        let unsplit = try Int.fetchOne(db, sql: "SELECT count(*) FROM records WHERE id NOT IN (SELECT record_id FROM splits)") ?? 0
-        guard unsplit == 0 else {
-            throw PairsError("\(unsplit) records have no split (ingested after the last `pref split`); run `pref split` again, then `pref pairs`")
         }
     }
 
@@ -43,13 +33,13 @@ public enum PairBuilder {
         var rank: [Int] = []
     }
 
-    static func build(_ db: Database, input: PairInput, settings: PairSettings, report: inout PairReport,
-                      progress: PairsProgressHandler?) throws -> BuiltPairs {
+    static func build(_ tx: CatalogTransaction, input: PairInput, settings: PairSettings, report: inout PairReport,
+                      progress: ProgressHandler?) throws -> BuiltPairs {
         let rules = PairRules(settings: settings)
         let orderKey = Mix64.seedKey(settings.seed, salt: 0x4F52_4445_5200_0000)  // "ORDER"
         var out = BuiltPairs()
         var scratch: [Int] = []
-        let ticker = ProgressTicker(phase: "pairing records", total: input.recordIds.count, handler: progress)
+        let ticker = ProgressTicker(phase: "pairing records", total: input.recordIds.count, unit: .records, handler: progress)
         try input.facts.withUnsafeBufferPointer { facts in
             for r in input.recordIds.indices {
                 let range = input.completionStart[r]..<input.completionStart[r + 1]
@@ -58,7 +48,7 @@ public enum PairBuilder {
                     completions, recordKey: input.recordKeys[r], scratch: &scratch,
                     identical: { a, b in
                         guard completions[a].text == completions[b].text else { return false }
-                        return try sameText(db, input.completionIds[range.lowerBound + a], input.completionIds[range.lowerBound + b])
+                        return try sameText(tx, input.completionIds[range.lowerBound + a], input.completionIds[range.lowerBound + b])
                     },
                     emit: { p in
                         out.record.append(r)
@@ -77,9 +67,8 @@ public enum PairBuilder {
     }
 
     /// Confirms a fingerprint match on the full texts.
-    static func sameText(_ db: Database, _ a: Int64, _ b: Int64) throws -> Bool {
-        let texts = try Array(Row.fetchCursor(db, sql: "SELECT text FROM completions WHERE id IN (?, ?) ORDER BY id", arguments: [a, b])
-            .compactMap { try $0.text(atIndex: 0) })
+    static func sameText(_ tx: CatalogTransaction, _ a: Int64, _ b: Int64) throws -> Bool {
+        let texts = try tx.completionTexts([a, b])
         return texts.count == 2 && TextFingerprint.normalizedEqual(texts[0], texts[1])
     }
 
@@ -112,29 +101,17 @@ public enum PairBuilder {
 
     /// Replaces the pairs table; rows go in consumption order (train, then test, by rank), so
     /// the same inputs and settings always give the same rows.
-    static func write(_ db: Database, _ built: BuiltPairs, input: PairInput, settings: PairSettings,
-                      progress: PairsProgressHandler?) throws {
-        try db.execute(sql: "DELETE FROM pairs")
-        let insert = try RowInserter(db, sql: """
-            INSERT INTO pairs (record_id, chosen_id, rejected_id, strategy, score_gap, stage, curriculum_rank, split)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+    static func write(_ tx: CatalogTransaction, _ built: BuiltPairs, input: PairInput, settings: PairSettings,
+                      progress: ProgressHandler?) throws {
+        var writer = try tx.replacePairs(strategy: settings.strategy.rawValue)
         let order = built.record.indices.sorted {
             (input.recordSplits[built.record[$0]], built.rank[$0]) < (input.recordSplits[built.record[$1]], built.rank[$1])
         }
-        insert.bind(4, settings.strategy.rawValue)
-        let ticker = ProgressTicker(phase: "writing pairs", total: order.count, handler: progress)
-        var boundSplit: SplitName?
+        let ticker = ProgressTicker(phase: "writing pairs", total: order.count, unit: .pairs, handler: progress)
         for (n, i) in order.enumerated() {
-            let split = input.recordSplits[built.record[i]]
-            if split != boundSplit { insert.bind(8, split.rawValue); boundSplit = split }
-            insert.bind(1, input.recordIds[built.record[i]])
-            insert.bind(2, built.chosen[i])
-            insert.bind(3, built.rejected[i])
-            insert.bind(5, built.gap[i])
-            insert.bind(6, built.stage[i])
-            insert.bind(7, built.rank[i])
-            try insert.insert()
+            try writer.add(PairRecord(recordId: input.recordIds[built.record[i]], chosenId: built.chosen[i], rejectedId: built.rejected[i],
+                                      scoreGap: built.gap[i], stage: built.stage[i], curriculumRank: built.rank[i],
+                                      split: input.recordSplits[built.record[i]].rawValue))
             ticker.tick(n + 1)
         }
     }

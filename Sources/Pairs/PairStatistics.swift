@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import JSON
 import Store
 
@@ -33,17 +32,16 @@ public struct PairStatistics: Sendable {
 
     /// Reads the statistics; `bins` is the most histogram bins (their width is rounded to 1, 2, 2.5 or 5 × 10^k).
     public static func read(_ catalog: Catalog, bins: Int = 10) throws -> PairStatistics {
-        try catalog.db.read { db in
+        try catalog.read { tx in
             var stats = PairStatistics()
-            stats.settings = try SettingsRow.read(db, key: "pairs").flatMap(PairSettings.init(json:))
-            stats.groups = try Row.fetchAll(db, sql: """
-                SELECT strategy, stage, split, count(*) FROM pairs GROUP BY strategy, stage, split ORDER BY strategy, split DESC, stage
-                """).map { Group(strategy: $0[0], stage: $0[1], split: ($0[2] as String) == "test" ? .test : .train, pairs: $0[3]) }
+            stats.settings = try tx.settingValue(.pairs).flatMap(PairSettings.init(json:))
+            stats.groups = try tx.pairGroups().map {
+                Group(strategy: $0.strategy, stage: $0.stage, split: $0.split == "test" ? .test : .train, pairs: $0.pairs)
+            }
             var gaps: [(gap: Double, test: Bool)] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT score_gap, split FROM pairs")
-            while let row = try cursor.next() {
-                let test = (row[1] as String) == "test"
-                if let gap = row[0] as Double?, gap.isFinite {
+            try tx.forEachPairGap { score, split in
+                let test = split == "test"
+                if let gap = score, gap.isFinite {
                     gaps.append((gap, test))
                 } else if test {
                     stats.unknownGapTest += 1

@@ -37,6 +37,20 @@ public struct SplitReport: Sendable {
     public var records: Int { train + test }
     public var testFraction: Double { records == 0 ? 0 : Double(test) / Double(records) }
 
+    /// Things the user asked for that the split could not give, each with what to do instead.
+    public var warnings: [String] {
+        var out: [String] = []
+        if settings.testFraction > 0, test == 0, records > 0, keptSourceSplit > 0 {
+            out.append("no record went to test: every source carries its own split (\(Set(sources.compactMap(\.sourceSplit)).sorted().joined(separator: ", "))), "
+                + "which is kept by default; to hold out \(Format.percent(settings.testFraction)) of these records by prompt hash, "
+                + "run `pref split --test \(settings.testFraction) --no-respect-source-splits`")
+        }
+        if straddlingSourcePrompts > 0 {
+            out.append("\(straddlingSourcePrompts) prompts appear in both train and test source splits; they were kept as the sources say")
+        }
+        return out
+    }
+
     public var text: String {
         var lines: [String] = []
         lines.append("split: target test fraction \(Format.percent(settings.testFraction)), seed \(settings.seed), "
@@ -48,9 +62,7 @@ public struct SplitReport: Sendable {
         lines.append("achieved test fraction: \(Format.percent(test, of: records)) of \(records) records")
         lines.append("placed by prompt hash: \(hashed) (\(hashedTest) test, \(Format.percent(hashedTest, of: hashed))); "
             + "kept their source's split: \(keptSourceSplit); followed their prompt's source split: \(followedPromptSourceSplit)")
-        if straddlingSourcePrompts > 0 {
-            lines.append("warning: \(straddlingSourcePrompts) prompts appear in both train and test source splits; they were kept as the sources say")
-        }
+        lines += warnings.map { "warning: " + $0 }
         if let previous = previousSettings {
             var line = "replaced the previous split (test \(Format.percent(previous.testFraction)), seed \(previous.seed), "
                 + "source splits \(previous.respectSourceSplits ? "respected" : "ignored")): \(changedSide) records changed side"
@@ -88,6 +100,7 @@ public struct SplitReport: Sendable {
             ("changed_side", .int(Int64(changedSide))),
             ("newly_assigned", .int(Int64(newlyAssigned))),
             ("pairs_removed", .int(Int64(pairsRemoved))),
+            ("warnings", .array(warnings.map(JSONValue.string))),
         ]))
     }
 }

@@ -1,4 +1,4 @@
-import GRDB
+import Core
 import JSON
 import Store
 
@@ -6,23 +6,25 @@ import Store
 public enum Splitter {
     /// Rewrites the `splits` table and the 'split' settings in one transaction. When records
     /// change side, the pairs built on the old split are deleted (they would mix splits).
-    public static func run(_ catalog: Catalog, settings: SplitSettings, progress: PairsProgressHandler? = nil) throws -> SplitReport {
-        try catalog.bulkTransaction { db in
-            let previous = try SettingsRow.read(db, key: "split").flatMap(SplitSettings.init(json:))
-            let records = try RecordPrompts.load(db, progress: progress)
+    public static func run(_ catalog: Catalog, settings: SplitSettings, progress: ProgressHandler? = nil) throws -> SplitReport {
+        try catalog.bulkWrite { tx in
+            let previous = try tx.settingValue(.split).flatMap(SplitSettings.init(json:))
+            let records = try RecordPrompts.load(tx, progress: progress)
             guard !records.ids.isEmpty else {
                 throw PairsError("the catalog has no records to split; run `pref ingest` first")
             }
-            var report = SplitReport(settings: settings, previousSettings: previous, sources: try loadSources(db))
+            var report = SplitReport(settings: settings, previousSettings: previous, sources: try tx.sources().map {
+                SplitReport.SourceCounts(sourceId: $0.id, path: $0.path, sourceSplit: $0.sourceSplit)
+            })
             let sides = assign(records, settings: settings, report: &report)
-            try compareWithPrevious(db, records: records, sides: sides, report: &report)
-            try write(db, records: records, sides: sides, progress: progress)
+            compareWithPrevious(try tx.splitAssignments(), records: records, sides: sides, report: &report)
+            try write(tx, records: records, sides: sides, progress: progress)
             if report.changedSide > 0 {
-                report.pairsRemoved = try Int.fetchOne(db, sql: "SELECT count(*) FROM pairs") ?? 0
-                try db.execute(sql: "DELETE FROM pairs")
-                if report.pairsRemoved > 0 { try db.execute(sql: "DELETE FROM settings WHERE key = 'pairs'") }
+                report.pairsRemoved = try tx.pairCount()
+                try tx.removeAllPairs()
+                if report.pairsRemoved > 0 { try tx.removeSetting(.pairs) }
             }
-            try SettingsRow.write(db, key: "split", value: settings.json)
+            try tx.setSetting(.split, settings.json)
             return report
         }
     }
@@ -66,36 +68,21 @@ public enum Splitter {
         return sides
     }
 
-    static func loadSources(_ db: Database) throws -> [SplitReport.SourceCounts] {
-        try Row.fetchAll(db, sql: "SELECT id, path, source_split FROM sources ORDER BY id").map {
-            SplitReport.SourceCounts(sourceId: $0[0], path: $0[1], sourceSplit: $0[2])
-        }
-    }
-
-    static func compareWithPrevious(_ db: Database, records: RecordPrompts, sides: [SplitName], report: inout SplitReport) throws {
-        var old: [Int64: SplitName] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT record_id, split FROM splits")
-        while let row = try cursor.next() {
-            old[row[0]] = (row[1] as String) == "test" ? .test : .train
-        }
+    static func compareWithPrevious(_ old: [Int64: String], records: RecordPrompts, sides: [SplitName], report: inout SplitReport) {
         for (i, id) in records.ids.enumerated() {
             if let before = old[id] {
-                if before != sides[i] { report.changedSide += 1 }
+                if before != sides[i].rawValue { report.changedSide += 1 }
             } else {
                 report.newlyAssigned += 1
             }
         }
     }
 
-    static func write(_ db: Database, records: RecordPrompts, sides: [SplitName], progress: PairsProgressHandler?) throws {
-        try db.execute(sql: "DELETE FROM splits")
-        let insert = try RowInserter(db, sql: "INSERT INTO splits (record_id, split) VALUES (?, ?)")
-        let ticker = ProgressTicker(phase: "writing split", total: records.ids.count, handler: progress)
-        var boundSide: SplitName?
+    static func write(_ tx: CatalogTransaction, records: RecordPrompts, sides: [SplitName], progress: ProgressHandler?) throws {
+        var writer = try tx.replaceSplits()
+        let ticker = ProgressTicker(phase: "writing split", total: records.ids.count, unit: .records, handler: progress)
         for (i, id) in records.ids.enumerated() {
-            if sides[i] != boundSide { insert.bind(2, sides[i].rawValue); boundSide = sides[i] }
-            insert.bind(1, id)
-            try insert.insert()
+            try writer.add(recordId: id, split: sides[i].rawValue)
             ticker.tick(i + 1)
         }
     }

@@ -47,7 +47,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     static func workspaceTemplate(_ catalog: Catalog) throws -> String {
-        guard let setting = try catalog.setting("tokenize"), let v = try? JSONParser.parse(setting.json), let t = v["template"]?.stringValue else {
+        guard let t = try catalog.settingValue(.tokenize)?["template"]?.stringValue else {
             throw CLIError("the workspace has no tokenize settings; pass --template")
         }
         return t

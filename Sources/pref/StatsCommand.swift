@@ -8,12 +8,13 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats", abstract: "Show what the workspace holds: sources, records, quarantine, splits, pairs.")
 
     @OptionGroup var common: WorkspaceOptions
+    @OptionGroup var output: JSONOutput
 
     func run() throws {
         let catalog = try common.openCatalog()
         let s = try catalog.stats()
         let pairs = try PairStatistics.read(catalog)
-        if common.json {
+        if output.json {
             var o = Self.json(s)
             if case .object(var obj) = o { obj["pairs"] = pairs.json; o = .object(obj) }
             print(JSONWriter.string(o))

@@ -9,13 +9,14 @@ struct VerifyCommand: ParsableCommand {
         discussion: "Also checks the catalog itself (PRAGMA integrity_check, foreign keys). Exits 1 on any problem.")
 
     @OptionGroup var common: WorkspaceOptions
+    @OptionGroup var output: JSONOutput
 
     func run() throws {
         let catalog = try common.openCatalog()
         let catalogProblems = try catalog.integrityProblems()
         let shards = try catalog.verifyShards()
         let problems = catalogProblems.map { "catalog: \($0)" } + shards.problems
-        if common.json {
+        if output.json {
             print(JSONWriter.string(.object(JSONObject([
                 ("shards", .int(Int64(shards.shards))), ("frames", .int(Int64(shards.frames))),
                 ("examples", .int(Int64(shards.examples))), ("problems", .array(problems.map(JSONValue.string))),

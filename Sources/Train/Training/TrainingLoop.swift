@@ -101,7 +101,7 @@ final class TrainingLoop: @unchecked Sendable {
             throw .io("\(runDirectory.path): cannot create run folder: \(error.localizedDescription)")
         }
         var resumed = false
-        if resume, let latest = TrainingSession.latestCheckpoint(in: runDirectory) {
+        if resume, let latest = RunFolder(runDirectory).latestCheckpoint {
             try session.restore(from: latest)
             elapsedBefore = session.state.info["elapsed_seconds"]?.doubleValue ?? 0
             resumed = true
@@ -172,19 +172,12 @@ final class TrainingLoop: @unchecked Sendable {
             }
             if let runDirectory, let every = options.saveEvery, state.globalStep % every == 0 || last {
                 session.state.info["elapsed_seconds"] = .double(elapsed())
-                let folder = runDirectory.appendingPathComponent("checkpoint-\(state.globalStep)")
+                let run = RunFolder(runDirectory)
+                let folder = run.checkpoint(step: state.globalStep)
                 try session.save(to: folder, tokenizer: tokenizer)
-                rotateCheckpoints(in: runDirectory)
+                run.rotateCheckpoints(keep: options.saveTotalLimit)
                 onEvent(.checkpoint(folder))
             }
-        }
-    }
-
-    private func rotateCheckpoints(in directory: URL) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let steps = names.compactMap { $0.hasPrefix("checkpoint-") ? Int($0.dropFirst("checkpoint-".count)) : nil }.sorted()
-        for step in steps.dropLast(max(1, options.saveTotalLimit)) {
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint-\(step)"))
         }
     }
 }
