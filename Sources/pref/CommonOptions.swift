@@ -43,12 +43,3 @@ enum Console {
     static func warning(_ message: String) { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
     static func note(_ message: String) { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
 }
-
-extension FileManager {
-    /// Copies `source` to `destination`, replacing what is there.
-    func copyReplacing(_ source: URL, to destination: URL) throws {
-        if source.standardizedFileURL == destination.standardizedFileURL { return }
-        if fileExists(atPath: destination.path) { try removeItem(at: destination) }
-        try copyItem(at: source, to: destination)
-    }
-}

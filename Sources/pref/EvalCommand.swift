@@ -44,13 +44,7 @@ struct EvalCommand: ParsableCommand {
         }
         let outDir = folder.appendingPathComponent("eval")
         let files = try Evaluation.write([result], to: outDir)
-        if output.json {
-            print(JSONWriter.string(.object(JSONObject(result.summary.map { ($0.0, $0.1.isFinite ? .double($0.1) : .null) }))))
-        } else {
-            print("eval of \(runName) on \(result.pairs) \(split) pairs (β \(result.beta)):")
-            for (k, v) in result.summary { print("  " + k.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: "%.4f", v)) }
-            print("wrote " + files.map(\.path).joined(separator: ", "))
-        }
+        output.print(text: result.text + "\nwrote " + files.map(\.path).joined(separator: ", "), json: result.summaryJSON)
     }
 }
 
@@ -72,24 +66,9 @@ struct CompareCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: url.path) else { throw CLIError("\(url.path): missing; run pref eval --run \(run)") }
             do { results.append(try EvaluationResult(json: try JSONParser.parse(Array(data)))) } catch { throw CLIError("\(url.path): \(error)") }
         }
-        let columns = ["perplexity_chosen_token_weighted", "perplexity_chosen_mean_per_response", "rewards/accuracies", "rewards/margins_mean",
-                       "logps/chosen_mean", "logps/rejected_mean", "logps/chosen_change_vs_reference_mean"]
-        let short = ["ppl(tok)", "ppl(resp)", "acc", "margin", "logp_w", "logp_l", "Δlogp_w"]
-        let width = max(8, runs.map(\.count).max() ?? 8)
-        if format.json {
-            print(JSONWriter.string(.object(JSONObject(results.map { r in
-                (r.run, .object(JSONObject(r.summary.map { ($0.0, $0.1.isFinite ? .double($0.1) : .null) })))
-            }))))
-        } else {
-            print("run".padding(toLength: width, withPad: " ", startingAt: 0) + short.map { "  " + $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
-            for r in results {
-                let values = Dictionary(r.summary, uniquingKeysWith: { a, _ in a })
-                print(r.run.padding(toLength: width, withPad: " ", startingAt: 0)
-                      + columns.map { "  " + String(format: "%-10.4f", values[$0] ?? .nan) }.joined())
-            }
-        }
+        let comparison = EvaluationComparison(results)
         let dir = output.map { URL(fileURLWithPath: $0) } ?? catalog.layout.root.appendingPathComponent("compare")
         let files = try Evaluation.write(results, to: dir)
-        if !format.json { print("figures: " + files.map(\.path).joined(separator: ", ")) }
+        format.print(text: comparison.text + "\nfigures: " + files.map(\.path).joined(separator: ", "), json: comparison.json)
     }
 }

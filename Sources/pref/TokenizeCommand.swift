@@ -61,61 +61,26 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try common.openCatalog()
-        let saved = catalog.layout.root.appendingPathComponent("tokenizer.json")
-        let (tok, format) = try prepareTokenizer(catalog: catalog, saveTo: saved)
-        let settings = TokenizeSettings(template: format, convention: responseConvention,
+        let progress = common.progress()
+        let source: TokenizerSetup.Source = trainBPE.map { .trainBPE(vocabSize: $0) } ?? .file(URL(fileURLWithPath: tokenizer ?? ""))
+        let setup = try TokenizerSetup(source: source, template: template, catalog: catalog, progress: progress.handler)
+        let settings = TokenizeSettings(template: setup.template, convention: responseConvention,
                                         limits: try PreferenceLimits(maxLength: maxLength, maxPromptLength: maxPromptLength, mode: truncation),
                                         pack: pack, sftSource: sftFrom, lossOn: lossOn)
-        let progress = common.progress()
-        let job = TokenizeJob(catalog: catalog, tokenizer: tok, tokenizerSHA256: try SHA256.hex(ofFileAt: saved.path), settings: settings,
-                              threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let job = TokenizeJob(catalog: catalog, tokenizer: setup.tokenizer, tokenizerSHA256: try SHA256.hex(ofFileAt: setup.saved.path),
+                              settings: settings, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let report = try job.run(progress: progress.handler)
         progress.finish()
         output.print(text: report.text, json: report.json)
     }
-
-    /// Loads the given tokenizer or trains one on the train split; saves it in the workspace.
-    private func prepareTokenizer(catalog: Catalog, saveTo saved: URL) throws -> (Tokenizer, ChatTemplate) {
-        if let n = trainBPE, case .family(let family) = template {
-            let format = ChatTemplate(family: family)
-            let texts = try catalog.trainSplitTexts()
-            if !common.quiet { Console.note("training a \(n)-token BPE on \(texts.count) train-split texts") }
-            let trainer = try BPETrainer(options: BPETrainingOptions(vocabSize: n, specialTokens: format.family.specialTokens))
-            trainer.feed(texts)
-            let tok = try trainer.train()
-            try tok.save(to: saved)
-            return (tok, format)
-        }
-        var url = URL(fileURLWithPath: tokenizer!)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-            url = url.appendingPathComponent("tokenizer.json")
-        }
-        let tok: Tokenizer
-        do { tok = try Tokenizer(contentsOf: url) } catch { throw CLIError("\(url.path): \(error)") }
-        let format: ChatTemplate
-        switch template {
-        case .auto:
-            let configURL = url.deletingLastPathComponent().appendingPathComponent("tokenizer_config.json")
-            do { format = try ChatTemplate(contentsOf: configURL) } catch { throw CLIError("--template auto: \(error); or pass --template chatml, llama3 or zephyr") }
-        case .family(let family):
-            format = ChatTemplate(family: family)
-        }
-        try FileManager.default.copyReplacing(url, to: saved)
-        return (tok, format)
-    }
 }
 
-/// `--template`: a family by name, or `auto` to read it from the model's tokenizer_config.json.
-enum TemplateChoice: ExpressibleByArgument {
-    case auto
-    case family(ChatTemplateFamily)
-
-    init?(argument: String) {
+extension TemplateChoice: ExpressibleByArgument {
+    public init?(argument: String) {
         if argument == "auto" { self = .auto } else if let f = ChatTemplateFamily(rawValue: argument) { self = .family(f) } else { return nil }
     }
 
-    static var allValueStrings: [String] { ["auto"] + ChatTemplateFamily.allCases.map(\.rawValue) }
+    public static var allValueStrings: [String] { ["auto"] + ChatTemplateFamily.allCases.map(\.rawValue) }
 }
 
 extension ResponseConvention: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import GRDB
+import JSON
 
 /// What a workspace holds, per source and in total.
 public struct CatalogStats: Sendable {
@@ -47,5 +48,50 @@ extension Catalog {
             }
             return s
         }
+    }
+}
+
+extension CatalogStats {
+    /// What `pref stats` prints for the catalog (the pairs' statistics come from Pairs).
+    public var text: String {
+        var lines: [String] = ["sources: \(sources.count)"]
+        for src in sources {
+            lines.append("  \(src.path)\n    format \(src.format)\(src.sourceSplit.map { ", split \($0)" } ?? ""): read \(src.read), kept \(src.kept), duplicates \(src.duplicates), quarantined \(src.quarantined)")
+        }
+        let kinds = recordsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        lines.append("records: \(recordsByKind.values.reduce(0, +))\(kinds.isEmpty ? "" : " (\(kinds))"), completions: \(completions)")
+        if !quarantineByReason.isEmpty {
+            lines.append("quarantine: " + quarantineByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if !recordsBySplit.isEmpty {
+            lines.append("split: " + recordsBySplit.sorted { $0.key > $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if !shards.isEmpty {
+            lines.append("shards: " + shards.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.examples) examples, \($0.value.tokens) tokens in \($0.value.shards) shards" }.joined(separator: "; "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    public var json: JSONValue {
+        let s = self
+        func counts(_ d: [String: Int]) -> JSONValue {
+            .object(JSONObject(d.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) }))
+        }
+        var o = JSONObject()
+        o["sources"] = .array(s.sources.map { src in
+            .object(JSONObject([
+                ("path", .string(src.path)), ("format", .string(src.format)), ("source_split", src.sourceSplit.map(JSONValue.string) ?? .null),
+                ("read", .int(Int64(src.read))), ("kept", .int(Int64(src.kept))), ("duplicates", .int(Int64(src.duplicates))),
+                ("quarantined", .int(Int64(src.quarantined))),
+            ]))
+        })
+        o["records_by_kind"] = counts(s.recordsByKind)
+        o["completions"] = .int(Int64(s.completions))
+        o["quarantine_by_reason"] = counts(s.quarantineByReason)
+        o["records_by_split"] = counts(s.recordsBySplit)
+        o["shards"] = .object(JSONObject(s.shards.sorted { $0.key < $1.key }.map {
+            ($0.key, .object(JSONObject([("examples", .int(Int64($0.value.examples))), ("tokens", .int(Int64($0.value.tokens))), ("shards", .int(Int64($0.value.shards)))])))
+        }))
+        return .object(o)
     }
 }

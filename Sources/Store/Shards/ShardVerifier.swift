@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import JSON
 import GRDB
 
 /// `pref verify`: re-reads every shard and checks it against the index.
@@ -9,6 +10,37 @@ public struct ShardVerification: Sendable {
     public var examples = 0
     public var problems: [String] = []
     public var isClean: Bool { problems.isEmpty }
+}
+
+/// What `pref verify` found: the shards and the catalog's own integrity.
+public struct VerificationReport: Sendable {
+    public var shards: ShardVerification
+    public var catalogProblems: [String]
+
+    public var problems: [String] { catalogProblems.map { "catalog: \($0)" } + shards.problems }
+    public var isClean: Bool { problems.isEmpty }
+
+    public var text: String {
+        var lines = ["verified \(shards.shards) shards, \(shards.frames) frames, \(shards.examples) examples; catalog integrity \(catalogProblems.isEmpty ? "ok" : "FAILED")"]
+        lines += problems.map { "problem: \($0)" }
+        if isClean { lines.append("ok") }
+        return lines.joined(separator: "\n")
+    }
+
+    public var json: JSONValue {
+        .object(JSONObject([
+            ("shards", .int(Int64(shards.shards))), ("frames", .int(Int64(shards.frames))),
+            ("examples", .int(Int64(shards.examples))), ("problems", .array(problems.map(JSONValue.string))),
+            ("ok", .bool(isClean)),
+        ]))
+    }
+}
+
+extension Catalog {
+    /// Re-reads every shard and checks the catalog (`pref verify`).
+    public func verify() throws -> VerificationReport {
+        VerificationReport(shards: try verifyShards(), catalogProblems: try integrityProblems())
+    }
 }
 
 extension Catalog {
