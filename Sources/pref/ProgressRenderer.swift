@@ -2,7 +2,7 @@ import Core
 import Foundation
 
 /// Draws the libraries' progress events on stderr: a bar redrawn in place on a terminal,
-/// plain lines (phase start, every 10%, the end, at most one per 5 s otherwise) when stderr
+/// plain lines (phase start, every 10%, the end, at most one per 30 s otherwise) when stderr
 /// is a file or pipe, nothing with --quiet. The only place pref writes progress.
 final class ProgressRenderer: @unchecked Sendable {  // state guarded by `lock`
     enum Mode { case bar, lines, silent }
@@ -49,7 +49,7 @@ final class ProgressRenderer: @unchecked Sendable {  // state guarded by `lock`
             barShown = true
         case .lines:
             let tenth = event.total.map { $0 > 0 ? event.done * 10 / $0 : 10 } ?? -1
-            guard newPhase || event.isFinal || tenth != lastTenth && tenth >= 0 || now.timeIntervalSince(lastDraw) >= 5 else { return }
+            guard newPhase || event.isFinal || tenth != lastTenth && tenth >= 0 || now.timeIntervalSince(lastDraw) >= 30 else { return }
             lastTenth = tenth
             write(Self.describe(event, bar: false, elapsed: now.timeIntervalSince(started)) + "\n")
         }
