@@ -22,29 +22,32 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        // Libraries.
+        // Libraries; each depends only on those above it.
         .target(name: "JSON"),
-        .target(name: "Store", dependencies: ["JSON", "CZstd", "CCrypto", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .target(name: "Ingest", dependencies: ["JSON", "Store", "Parquet", "CZstd", "CZlib"]),
+        .target(name: "Core", dependencies: ["CCrypto"]),
+        .target(name: "Store", dependencies: ["Core", "JSON", "CZstd", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
-        .target(name: "Tokenizer", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Train", dependencies: ["JSON", "Store", "Tokenizer", "COpenBLAS", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ingest", dependencies: ["Core", "JSON", "Store", "Parquet", "CZstd", "CZlib"]),
+        .target(name: "Pairs", dependencies: ["Core", "JSON", "Store"]),
+        .target(name: "Tokenizer", dependencies: ["JSON"]),
+        .target(name: "Tokenize", dependencies: ["Core", "JSON", "Store", "Tokenizer"]),
+        .target(name: "Train", dependencies: ["Core", "JSON", "Store", "Tokenizer", "Tokenize", "COpenBLAS"]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "JSON", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer", "Train",
+            "Core", "JSON", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer", "Tokenize", "Train",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Tests.
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "JSON"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet", "CZlib", "CZstd", "CLZ4"]),
-        .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PipelineTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Store", "JSON"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "JSON", "Tokenizer", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Store", "Core", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "JSON"]),
+        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "Tokenizer", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "Core", "JSON", "Tokenizer", "Tokenize", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -31,7 +31,7 @@ for shift in none fixed:0.75 fixed:0.95 linear-decrease:0.75; do
     "$PREF" train --workspace "$WS" --stage dpo --from sft --run "$run" --shift "$shift" --beta 0.1 --lr 5e-5 --pairs-per-batch 8 --eval-every 100
     "$PREF" eval --workspace "$WS" --run "$run" --ref sft --quiet
 done
-"$PREF" eval --workspace "$WS" --run sft --ref sft --quiet
+"$PREF" eval --workspace "$WS" --run sft --ref sft --beta 0.1 --quiet
 
 step "pref compare"
 "$PREF" compare --workspace "$WS" sft dpo-none dpo-fixed-0.75 dpo-fixed-0.95 dpo-linear-decrease-0.75

@@ -1,3 +1,4 @@
+import Core
 import Dispatch
 import Foundation
 import JSON
@@ -29,7 +30,7 @@ public final class Ingestor {
 
     /// Ingests one JSONL / JSON file (optionally .gz or .zst). Bad records are quarantined;
     /// a file that cannot be read as a whole throws `IngestError` and writes nothing.
-    public func ingest(path: String, options: Options = Options(), progress: ((IngestProgress) -> Void)? = nil) throws -> FileIngestReport {
+    public func ingest(path: String, options: Options = Options(), progress: ProgressHandler? = nil) throws -> FileIngestReport {
         let started = Date()
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         let size = try Self.fileSize(path: absolute)
@@ -69,7 +70,8 @@ public final class Ingestor {
                     }
                 }
                 read += outcomes.count
-                progress?(IngestProgress(path: absolute, bytesDone: input.bytesRead, bytesTotal: size, records: read))
+                progress?(ProgressEvent(phase: (absolute as NSString).lastPathComponent, done: Int(input.bytesRead), total: Int(size), unit: .bytes,
+                                        figures: [.init("records", Double(read))]))
             }
             try writer.finish(recordsRead: read, sha256: try digest?.wait())
             report.read = read

@@ -33,19 +33,3 @@ public struct EncodeReport: Sendable {
                lines, bytes, tokens, seconds, threads, tokensPerSecond, megabytesPerSecond)
     }
 }
-
-/// Draws training progress as one self-overwriting line on stderr, only when stderr is a terminal.
-public enum TrainingProgressDisplay {
-    /// Call `finish` after training to clear the line.
-    public static func stderrHandler(quiet: Bool) -> ((TrainingProgress) -> Void)? {
-        guard !quiet, isatty(2) == 1, ProcessInfo.processInfo.environment["TERM"] != "dumb" else { return nil }
-        return { event in
-            let line = "\r\u{1B}[2K\(event.phase.rawValue): \(event.done)/\(event.total)"
-            FileHandle.standardError.write(Data(line.utf8))
-        }
-    }
-
-    public static func finish(_ handler: ((TrainingProgress) -> Void)?) {
-        if handler != nil { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
-    }
-}

@@ -14,6 +14,8 @@ struct Cat: ParsableCommand {
             timestamps as ISO 8601 strings, maps as arrays of [key, value] pairs.
             """)
 
+    @OptionGroup var common: WorkspaceOptions
+
     @Argument(help: "The Parquet file to read.")
     var file: String
 

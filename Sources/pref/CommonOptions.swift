@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Store
 
 /// Options every verb takes.
@@ -7,16 +8,27 @@ struct WorkspaceOptions: ParsableArguments {
     @Option(name: .long, help: "Workspace directory (catalog, shards, runs).")
     var workspace: String = "./pref-workspace"
 
-    @Flag(name: .long, help: "Print a machine-readable JSON summary on stdout.")
-    var json = false
-
     @Flag(name: .long, help: "No progress output on stderr.")
     var quiet = false
+
+    /// The renderer of the libraries' progress events for this run.
+    func progress() -> ProgressRenderer { ProgressRenderer(quiet: quiet) }
 
     var workspaceURL: URL { URL(fileURLWithPath: workspace) }
 
     func openCatalog() throws -> Catalog {
         do { return try Catalog(workspace: workspaceURL) } catch { throw CLIError("\(error)") }
+    }
+}
+
+/// `--json`, for the verbs that print a JSON summary.
+struct JSONOutput: ParsableArguments {
+    @Flag(name: .long, help: "Print a machine-readable JSON summary on stdout instead of text.")
+    var json = false
+
+    /// Prints a report as JSON or as its text.
+    func print(text: String, json value: @autoclosure () -> JSONValue) {
+        Swift.print(json ? JSONWriter.string(value()) : text)
     }
 }
 
@@ -30,13 +42,4 @@ enum Console {
     static func error(_ message: String) { FileHandle.standardError.write(Data("error: \(message)\n".utf8)) }
     static func warning(_ message: String) { FileHandle.standardError.write(Data("warning: \(message)\n".utf8)) }
     static func note(_ message: String) { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
-}
-
-extension FileManager {
-    /// Copies `source` to `destination`, replacing what is there.
-    func copyReplacing(_ source: URL, to destination: URL) throws {
-        if source.standardizedFileURL == destination.standardizedFileURL { return }
-        if fileExists(atPath: destination.path) { try removeItem(at: destination) }
-        try copyItem(at: source, to: destination)
-    }
 }

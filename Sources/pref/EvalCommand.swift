@@ -14,6 +14,7 @@ struct EvalCommand: ParsableCommand {
             """)
 
     @OptionGroup var common: WorkspaceOptions
+    @OptionGroup var output: JSONOutput
     @Option(name: .customLong("run"), help: "The run (or HF model folder) to evaluate.") var runName: String
     @Option(name: .customLong("ref"), help: "Reference run or model folder (default: the stored reference log-probs).") var reference: String?
     @Option(help: "Split of the pairs to evaluate.") var split = "test"
@@ -31,36 +32,19 @@ struct EvalCommand: ParsableCommand {
             if let reference {
                 ref = try ModelSource.load(RunLocator.modelFolder(reference, workspace: catalog.layout).path, vocabSize: 0, threads: threads, seed: 0)
             }
-            let runBeta = beta ?? Self.runBeta(folder) ?? 0.1
-            let bar = ProgressBar(label: "eval", quiet: common.quiet)
+            guard let runBeta = try beta ?? RunFolder(folder).trainedBeta() else {
+                throw CLIError("\(folder.path) records no β (no run.json or checkpoint state): pass --beta")
+            }
+            let progress = common.progress()
             result = try Evaluation.run(model: model, reference: ref, catalog: catalog, split: split, name: runName, beta: runBeta,
-                                        pairsPerBatch: pairsPerBatch) { done, total in bar.update(done: Double(done), total: Double(total)) }
-            bar.finish()
+                                        pairsPerBatch: pairsPerBatch, progress: progress.handler)
+            progress.finish()
         } catch let error as TrainError {
             throw CLIError("\(error)")
         }
         let outDir = folder.appendingPathComponent("eval")
         let files = try Evaluation.write([result], to: outDir)
-        if common.json {
-            print(JSONWriter.string(.object(JSONObject(result.summary.map { ($0.0, $0.1.isFinite ? .double($0.1) : .null) }))))
-        } else {
-            print("eval of \(runName) on \(result.pairs) \(split) pairs (β \(result.beta)):")
-            for (k, v) in result.summary { print("  " + k.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: "%.4f", v)) }
-            print("wrote " + files.map(\.path).joined(separator: ", "))
-        }
-    }
-
-    /// β a DPO run was trained with (its trainer_state info), if recorded.
-    static func runBeta(_ folder: URL) -> Double? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        for name in names.filter({ $0.hasPrefix("checkpoint-") }).sorted().reversed() {
-            let url = folder.appendingPathComponent(name).appendingPathComponent("trainer_state.json")
-            if let data = FileManager.default.contents(atPath: url.path), let v = try? JSONParser.parse(Array(data)),
-               let beta = v["info"]?["beta"]?.doubleValue {
-                return beta
-            }
-        }
-        return nil
+        output.print(text: result.text + "\nwrote " + files.map(\.path).joined(separator: ", "), json: result.summaryJSON)
     }
 }
 
@@ -70,6 +54,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Compare the eval results of several runs in one table, and overlay their distributions.")
 
     @OptionGroup var common: WorkspaceOptions
+    @OptionGroup var format: JSONOutput
     @Argument(help: "Runs with an eval/eval.json (run pref eval first).") var runs: [String]
     @Option(help: "Folder for the overlaid figures (default: WORKSPACE/compare).") var output: String?
 
@@ -81,24 +66,9 @@ struct CompareCommand: ParsableCommand {
             guard let data = FileManager.default.contents(atPath: url.path) else { throw CLIError("\(url.path): missing; run pref eval --run \(run)") }
             do { results.append(try EvaluationResult(json: try JSONParser.parse(Array(data)))) } catch { throw CLIError("\(url.path): \(error)") }
         }
-        let columns = ["perplexity_chosen_token_weighted", "perplexity_chosen_mean_per_response", "rewards/accuracies", "rewards/margins_mean",
-                       "logps/chosen_mean", "logps/rejected_mean", "logps/chosen_change_vs_reference_mean"]
-        let short = ["ppl(tok)", "ppl(resp)", "acc", "margin", "logp_w", "logp_l", "Δlogp_w"]
-        let width = max(8, runs.map(\.count).max() ?? 8)
-        if common.json {
-            print(JSONWriter.string(.object(JSONObject(results.map { r in
-                (r.run, .object(JSONObject(r.summary.map { ($0.0, $0.1.isFinite ? .double($0.1) : .null) })))
-            }))))
-        } else {
-            print("run".padding(toLength: width, withPad: " ", startingAt: 0) + short.map { "  " + $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
-            for r in results {
-                let values = Dictionary(r.summary, uniquingKeysWith: { a, _ in a })
-                print(r.run.padding(toLength: width, withPad: " ", startingAt: 0)
-                      + columns.map { "  " + String(format: "%-10.4f", values[$0] ?? .nan) }.joined())
-            }
-        }
+        let comparison = EvaluationComparison(results)
         let dir = output.map { URL(fileURLWithPath: $0) } ?? catalog.layout.root.appendingPathComponent("compare")
         let files = try Evaluation.write(results, to: dir)
-        if !common.json { print("figures: " + files.map(\.path).joined(separator: ", ")) }
+        format.print(text: comparison.text + "\nfigures: " + files.map(\.path).joined(separator: ", "), json: comparison.json)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Store
 import Tokenizer
 
@@ -10,6 +11,7 @@ struct InspectCommand: ParsableCommand {
         discussion: "Trained tokens are shown in green on a terminal, or between ⟦ and ⟧ otherwise; document boundaries of packed sequences as ┃.")
 
     @OptionGroup var common: WorkspaceOptions
+    @OptionGroup var output: JSONOutput
 
     @Argument(help: "Example id (see `pref stats` or the examples table).")
     var exampleId: Int64
@@ -29,6 +31,7 @@ struct InspectCommand: ParsableCommand {
             info = try reader.info(exampleId)
             example = try reader.example(exampleId)
         } catch { throw CLIError("\(error)") }
+        if output.json { return print(JSONWriter.string(Self.json(info, example))) }
         let color = isatty(1) == 1
         let (open, close) = color ? ("\u{1B}[32m", "\u{1B}[0m") : ("⟦", "⟧")
         func text(_ ids: [Int32]) -> String { tokenizer.decode(ids.map { UInt32(bitPattern: $0) }) }
@@ -62,5 +65,26 @@ struct InspectCommand: ParsableCommand {
                 if ids { print(part.map(String.init).joined(separator: " ")) }
             }
         }
+    }
+
+    /// The example as stored: ids, loss mask and document lengths (SFT) or the three parts (pairs).
+    static func json(_ info: ExampleInfo, _ example: DecodedExample) -> JSONValue {
+        func ids(_ v: [Int32]) -> JSONValue { .array(v.map { .int(Int64($0)) }) }
+        var o = JSONObject([("id", .int(info.id)), ("kind", .string(info.kind.rawValue)), ("split", .string(info.split)),
+                            ("stage", .int(Int64(info.stage))), ("curriculum_rank", .int(Int64(info.curriculumRank))),
+                            ("truncated", .bool(info.truncated)),
+                            ("ref_chosen_logp", info.refChosenLogp.map(JSONValue.double) ?? .null),
+                            ("ref_rejected_logp", info.refRejectedLogp.map(JSONValue.double) ?? .null)])
+        switch example {
+        case .sft(let tokens, let mask, let docs):
+            o["input_ids"] = ids(tokens)
+            o["loss_mask"] = .array(mask.map(JSONValue.bool))
+            o["document_lengths"] = .array(docs.map { .int(Int64($0)) })
+        case .preference(let prompt, let chosen, let rejected):
+            o["prompt_ids"] = ids(prompt)
+            o["chosen_ids"] = ids(chosen)
+            o["rejected_ids"] = ids(rejected)
+        }
+        return .object(o)
     }
 }

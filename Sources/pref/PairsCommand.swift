@@ -17,6 +17,7 @@ struct PairsCommand: ParsableCommand {
             """)
 
     @OptionGroup var common: WorkspaceOptions
+    @OptionGroup var output: JSONOutput
     @Option(help: "binarized | best-vs-random | best-vs-worst | best-vs-rest | all-pairs") var strategy: String
     @Option(help: "Smallest score gap that makes a pair (default: any gap above 0).") var minGap: Double?
     @Option(help: "none | gap | stages:N") var curriculum = "none"
@@ -28,8 +29,10 @@ struct PairsCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try common.openCatalog()
-        let report = try PairBuilder.run(catalog, settings: settings(), progress: ProgressDisplay.stderrHandler(quiet: common.quiet))
-        print(common.json ? JSONWriter.string(report.json) : report.text)
+        let progress = common.progress()
+        let report = try PairBuilder.run(catalog, settings: settings(), progress: progress.handler)
+        progress.finish()
+        output.print(text: report.text, json: report.json)
     }
 
     private func settings() throws -> PairSettings {

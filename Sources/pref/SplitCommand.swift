@@ -17,6 +17,7 @@ struct SplitCommand: ParsableCommand {
             """)
 
     @OptionGroup var common: WorkspaceOptions
+    @OptionGroup var output: JSONOutput
     @Option(name: .customLong("test"), help: "Fraction of records to put in test, between 0 and 1.") var testFraction: Double
     @Option(help: "Seed of the prompt hash.") var seed = 42
     @Flag(inversion: .prefixedNo, help: "Keep the split names that sources carry; divide only the unsplit sources.")
@@ -31,7 +32,9 @@ struct SplitCommand: ParsableCommand {
     func run() throws {
         let catalog = try common.openCatalog()
         let settings = try SplitSettings(testFraction: testFraction, seed: seed, respectSourceSplits: respectSourceSplits)
-        let report = try Splitter.run(catalog, settings: settings, progress: ProgressDisplay.stderrHandler(quiet: common.quiet))
-        print(common.json ? JSONWriter.string(report.json) : report.text)
+        let progress = common.progress()
+        let report = try Splitter.run(catalog, settings: settings, progress: progress.handler)
+        progress.finish()
+        output.print(text: report.text, json: report.json)
     }
 }

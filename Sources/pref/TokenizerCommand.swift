@@ -1,7 +1,8 @@
 import ArgumentParser
-import Store
+import Core
 import Foundation
 import JSON
+import Store
 import Tokenizer
 
 struct TokenizerCommand: ParsableCommand {
@@ -14,11 +15,16 @@ struct TokenizerCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the ids of each line of FILE, as HF tokenizers' encode(line) gives them.",
             discussion: "A line is the text between \"\\n\" characters (a \"\\r\" before one stays in the line).")
+        @OptionGroup var common: WorkspaceOptions
         @Option(help: "The tokenizer.json.") var tokenizer: String
         @Flag(help: "Leave out the post-processor's tokens (add_special_tokens=False).") var noSpecial = false
         @Flag(help: "Print only counts and throughput, not the ids.") var stats = false
         @Option(help: "Threads for --stats (default 1).") var threads = 1
         @Flag(help: "With --stats, print the summary as JSON.") var json = false
+
+        func validate() throws {
+            if json && !stats { throw ValidationError("--json prints the --stats summary; add --stats") }
+        }
         @Argument(help: "Text file, or - for standard input.") var file: String
 
         func run() throws {
@@ -48,6 +54,7 @@ struct TokenizerCommand: ParsableCommand {
     struct Decode: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the text of each line of space-separated ids in FILE.")
+        @OptionGroup var common: WorkspaceOptions
         @Option(help: "The tokenizer.json.") var tokenizer: String
         @Flag(help: "Drop special tokens (skip_special_tokens=True).") var skipSpecial = false
         @Flag(help: "Print each text as a JSON string (keeps newlines visible).") var json = false
@@ -68,12 +75,13 @@ struct TokenizerCommand: ParsableCommand {
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Summarize a tokenizer.json.")
+        @OptionGroup var common: WorkspaceOptions
+        @OptionGroup var output: JSONOutput
         @Option(help: "The tokenizer.json.") var tokenizer: String
-        @Flag(help: "Print the summary as JSON.") var json = false
 
         func run() throws {
             let info = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer)).info
-            print(json ? JSONWriter.string(info.json) : info.text)
+            output.print(text: info.text, json: info.json)
         }
     }
 
@@ -88,9 +96,8 @@ struct TokenizerCommand: ParsableCommand {
         @Option(help: "Pre-tokenization: gpt2, llama3 or qwen2.") var preTokenizer: TrainingPreTokenizer = .gpt2
         @Flag(help: "NFC-normalize text first.") var nfc = false
         @Option(name: .shortAndLong, help: "Where to write tokenizer.json.") var output: String
-        @Flag(help: "No progress on stderr.") var quiet = false
+        @OptionGroup var common: WorkspaceOptions
         @Flag(help: "Train on the train split of the workspace (see --workspace) instead of files.") var fromWorkspace = false
-        @Option(help: "Workspace directory, with --from-workspace.") var workspace: String = "./pref-workspace"
         @Argument(help: "Text files.") var files: [String] = []
 
         func validate() throws {
@@ -103,14 +110,15 @@ struct TokenizerCommand: ParsableCommand {
                 vocabSize: vocabSize, minFrequency: minFrequency, specialTokens: specialToken,
                 maxTokenLength: maxTokenLength, preTokenizer: preTokenizer, nfc: nfc))
             if fromWorkspace {
-                let catalog: Catalog
-                do { catalog = try Catalog(workspace: URL(fileURLWithPath: workspace)) } catch { throw CLIError("\(error)") }
-                trainer.feed(try WorkspaceCorpus.trainTexts(catalog))
+                trainer.feed(try common.openCatalog().trainSplitTexts())
             }
             for file in files { trainer.feed(TextFiles.linesWithEndings(try TextFiles.read(path: file))) }
-            let progress = TrainingProgressDisplay.stderrHandler(quiet: quiet)
-            let tokenizer = try trainer.train(progress: progress)
-            TrainingProgressDisplay.finish(progress)
+            let progress = common.progress()
+            // The tokenizer stands alone (JSON only), so its trainer reports its own progress type.
+            let tokenizer = try trainer.train(progress: progress.handler.map { handler in
+                { p in handler(ProgressEvent(phase: p.phase.rawValue, done: p.done, total: p.total, unit: p.phase == .merging ? .merges : .words)) }
+            })
+            progress.finish()
             try tokenizer.save(to: URL(fileURLWithPath: output))
             print("trained \(tokenizer.vocabSize) tokens (\(tokenizer.info.merges) merges) from \(trainer.textsSeen) lines, "
                 + "\(trainer.distinctWords) distinct words; wrote \(output)")

@@ -1,9 +1,10 @@
+import Core
 import Foundation
 import GRDB
 import JSON
 import Testing
 @testable import Ingest
-import Store
+@testable import Store
 
 /// Each dataset layout on the hand-made fixtures (scripts/ingest-fixtures.py): the detected
 /// format, the counts, every quarantine reason, and the canonical records' content.

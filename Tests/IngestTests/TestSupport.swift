@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 @testable import Ingest
-import Store
+@testable import Store
 
 /// A fresh workspace in a temporary folder, removed when the test ends.
 final class TempWorkspace {

@@ -1,6 +1,7 @@
+import Core
 import Foundation
 import GRDB
-import Store
+@testable import Store
 @testable import Pairs
 
 /// A throwaway workspace with helpers to add hand-made records.

@@ -1,6 +1,7 @@
+import Core
 import Foundation
 import GRDB
-import Store
+@testable import Store
 import Testing
 @testable import Pairs
 
@@ -19,10 +20,11 @@ import Testing
     @Test func pairsNeedASplitFirst() throws {
         let f = try CatalogFixture()
         try f.ingest(Self.mixedRecords())
-        #expect(throws: PairsError.self) { try PairBuilder.run(f.catalog, settings: PairSettings(strategy: .allPairs)) }
+        let none = #expect(throws: StoreError.self) { try PairBuilder.run(f.catalog, settings: PairSettings(strategy: .allPairs)) }
+        #expect(none?.description.contains("run `pref split --test 0.05` first") == true)
         _ = try Splitter.run(f.catalog, settings: SplitSettings(testFraction: 0.2))
         try f.ingest([scoredRecord("late arrival", [1, 2])])
-        let error = #expect(throws: PairsError.self) { try PairBuilder.run(f.catalog, settings: PairSettings(strategy: .allPairs)) }
+        let error = #expect(throws: StoreError.self) { try PairBuilder.run(f.catalog, settings: PairSettings(strategy: .allPairs)) }
         #expect(error?.description.contains("1 records have no split") == true)
     }
 

@@ -1,6 +1,7 @@
+import Core
 import Foundation
 import GRDB
-import Store
+@testable import Store
 import Testing
 @testable import Pairs
 
@@ -113,6 +114,21 @@ import Testing
         let ignored = try Splitter.run(f.catalog, settings: SplitSettings(testFraction: 0.25, seed: 5, respectSourceSplits: false))
         #expect(ignored.hashed == 290 && ignored.keptSourceSplit == 0)
         #expect(ignored.sources[1].train > 0)
+    }
+
+    @Test func onlyTrainSourcesWarnAndSayHowToHoldOutATestSplit() throws {
+        let f = try CatalogFixture()
+        try f.ingest((0..<100).map { scoredRecord("train q \($0)", [1, 2]) }, path: "train_prefs.jsonl", sourceSplit: "train_prefs")
+        let report = try Splitter.run(f.catalog, settings: SplitSettings(testFraction: 0.05))
+        #expect(report.test == 0)
+        #expect(report.warnings.count == 1)
+        #expect(report.warnings.first?.contains("--no-respect-source-splits") == true)
+        #expect(report.text.contains("warning: no record went to test"))
+        // What the warning suggests gives the held-out fraction, and no warning.
+        let fixed = try Splitter.run(f.catalog, settings: SplitSettings(testFraction: 0.05, respectSourceSplits: false))
+        #expect(fixed.test > 0 && fixed.warnings.isEmpty)
+        // A requested fraction of zero is not a surprise.
+        #expect(try Splitter.run(f.catalog, settings: SplitSettings(testFraction: 0)).warnings.isEmpty)
     }
 
     @Test func rerunReplacesTheSplitSaysSoAndDropsStalePairs() throws {

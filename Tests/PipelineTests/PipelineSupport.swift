@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Store
+@testable import Store
 
 /// Runs the built `pref` executable, as a user would.
 enum Pref {

@@ -1,4 +1,5 @@
 import Testing
+import Core
 @testable import Store
 
 @Suite struct SHA256Tests {

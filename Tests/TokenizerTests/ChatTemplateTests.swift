@@ -1,6 +1,5 @@
 import Foundation
 import JSON
-import Store
 import Testing
 @testable import Tokenizer
 
@@ -10,8 +9,8 @@ import Testing
     /// Fixture family → the tokenizer the golden script encoded its texts with.
     static let tokenizerFor = ["llama3": "llama3", "qwen2": "qwen2", "chatml": "qwen2", "zephyr": "gpt2"]
 
-    static func messages(_ value: JSONValue?) -> [Message] {
-        (value?.arrayValue ?? []).map { Message(role: $0["role"]!.stringValue!, content: $0["content"]!.stringValue!) }
+    static func messages(_ value: JSONValue?) -> [ChatMessage] {
+        (value?.arrayValue ?? []).map { ChatMessage(role: $0["role"]!.stringValue!, content: $0["content"]!.stringValue!) }
     }
 
     static func strings(_ value: JSONValue?) -> [String] { (value?.arrayValue ?? []).map { $0.stringValue! } }

@@ -1,8 +1,10 @@
+import Core
 import Foundation
 import GRDB
 import JSON
-import Store
+@testable import Store
 import Testing
+import Tokenize
 import Tokenizer
 @testable import Train
 

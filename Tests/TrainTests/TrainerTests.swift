@@ -137,6 +137,6 @@ import Testing
         let lines = try String(contentsOf: runDirectory.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
             .split(separator: "\n").filter { $0.contains("\"train\"") }
         #expect(lines.count == 6)
-        #expect(TrainingSession.latestCheckpoint(in: runDirectory)?.lastPathComponent == "checkpoint-6")
+        #expect(RunFolder(runDirectory).latestCheckpoint?.lastPathComponent == "checkpoint-6")
     }
 }

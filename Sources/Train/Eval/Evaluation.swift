@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import JSON
 import Store
@@ -93,7 +94,7 @@ public enum Evaluation {
     /// Log-probs of every pair of `split` under `model`, with the reference's: the stored ones,
     /// or those of `reference` when given (e.g. another run as the baseline).
     public static func run(model: LlamaModel, reference: LlamaModel?, catalog: Catalog, split: String, name: String, beta: Double,
-                           pairsPerBatch: Int = 8, progress: ((Int, Int) -> Void)? = nil) throws -> EvaluationResult {
+                           pairsPerBatch: Int = 8, progress: ProgressHandler? = nil) throws -> EvaluationResult {
         let source = try ShardPreferenceBatches(catalog: catalog, split: split, pairs: pairsPerBatch)
         guard !source.exampleIds.isEmpty else { throw TrainError.invalidOption("no \(split) pairs in the shards: run pref pairs and pref tokenize first") }
         var result = EvaluationResult(run: name, split: split, beta: beta)
@@ -115,7 +116,7 @@ public enum Evaluation {
             result.chosenTokens += Self.rowWeights(b.chosen)
             result.rejectedTokens += Self.rowWeights(b.rejected)
             result.pairs += policy.chosen.count
-            progress?(result.pairs, source.exampleIds.count)
+            progress?(ProgressEvent(phase: "eval", done: result.pairs, total: source.exampleIds.count, unit: .pairs))
         }
         return result
     }

@@ -2,14 +2,16 @@
 /// quantity DPO compares between policy and reference.
 public enum SequenceLogProbs {
     /// Σ_t weight[r, t] · logp[r, t] for each row r.
-    public static func sum(_ tokenLogProbs: [Float], weights: [Float], rows: Int) -> [Float] {
+    /// Summed in Double and kept in Double: a response of thousands of tokens sums to
+    /// hundreds of nats, where Float's resolution would already shift DPO's margins.
+    public static func sum(_ tokenLogProbs: [Float], weights: [Float], rows: Int) -> [Double] {
         let length = rows > 0 ? tokenLogProbs.count / rows : 0
         return (0..<rows).map { r in
             var total = 0.0
             for t in 0..<length where weights[r * length + t] != 0 {
                 total += Double(weights[r * length + t]) * Double(tokenLogProbs[r * length + t])
             }
-            return Float(total)
+            return total
         }
     }
 

@@ -14,7 +14,7 @@ public enum DPOStep {
                                   weight: Double = 1) throws(TrainError) -> Result {
         let combined = try batch.concatenated()
         let tokenLogProbs = try model.forward(combined)
-        let sums = SequenceLogProbs.sum(tokenLogProbs, weights: combined.lossWeights, rows: combined.rows).map(Double.init)
+        let sums = SequenceLogProbs.sum(tokenLogProbs, weights: combined.lossWeights, rows: combined.rows)
         let pairs = batch.pairs
         let inputs = DPOShiftLoss.Inputs(
             policyChosen: Array(sums[0..<pairs]), policyRejected: Array(sums[pairs...]),
@@ -35,7 +35,6 @@ public enum DPOStep {
         let combined = try chosen.padded(to: length).stacked(with: rejected.padded(to: length))
         let sums = SequenceLogProbs.sum(try model.forward(combined, keepForBackward: false), weights: combined.lossWeights,
                                         rows: combined.rows)
-            .map(Double.init)
         return (Array(sums[0..<chosen.rows]), Array(sums[chosen.rows...]))
     }
 }

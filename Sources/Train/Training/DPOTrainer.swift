@@ -31,6 +31,9 @@ public final class DPOTrainer: @unchecked Sendable {
         let schedule = LearningRateSchedule(peak: t.learningRate, warmupRatio: t.warmupRatio, totalSteps: total, decay: t.decay)
         var runInfo = info
         runInfo["stage"] = .string("dpo")
+        runInfo["training"] = t.resumeFingerprint
+        runInfo["lambda"] = .string(options.lambda.description)
+        runInfo["beta"] = .double(options.loss.beta)
         let session = TrainingSession(model: model, adamW: t.adamW, schedule: schedule, maxGradNorm: t.maxGradNorm,
                                       state: TrainerState(maxSteps: total, seed: t.seed, info: runInfo))
         loop = try TrainingLoop(session: session, options: t, batchCount: train.batchCount, shuffle: false,
@@ -65,7 +68,8 @@ public final class DPOTrainer: @unchecked Sendable {
             let metrics = Self.merge(outputs)
             return StepOutcome(loss: metrics.first { $0.0 == "loss" }?.1 ?? .nan, tokens: tokens, metrics: metrics)
         }, evaluate: eval == nil ? nil : { () throws(TrainError) in
-            try self.evaluate(lambda: self.lambda(at: self.session.state.globalStep - 1)).map { ("eval_" + $0.0, $0.1) }
+            // Evaluation after step t reports λ(t), the value the next step trains with, as the reference implementation logs it.
+            try self.evaluate(lambda: self.lambda(at: self.session.state.globalStep)).map { ("eval_" + $0.0, $0.1) }
         }, onEvent: onEvent)
     }
 

@@ -1,5 +1,5 @@
+import Core
 import Foundation
-import GRDB
 import Store
 
 /// The reference model's summed response log-probs of every preference example, computed
@@ -8,10 +8,10 @@ import Store
 /// came from: another reference clears the stored values first.
 public enum ReferenceLogProbs {
     public static func compute(model: LlamaModel, reference identity: String, catalog: Catalog, pairsPerBatch: Int,
-                               progress: ((Int, Int) -> Void)? = nil) throws -> Int {
-        if try catalog.setting("reference")?.json != identity {
-            try catalog.db.write { try $0.execute(sql: "UPDATE examples SET ref_chosen_logp = NULL, ref_rejected_logp = NULL") }
-            try catalog.setSetting("reference", json: identity)
+                               progress: ProgressHandler? = nil) throws -> Int {
+        if try catalog.setting(.reference)?.text != identity {
+            try catalog.clearReferenceLogps()
+            try catalog.setSetting(.reference, text: identity)
         }
         var computed = 0
         let batches = try ["train", "test"].map { try ShardPreferenceBatches(catalog: catalog, split: $0, pairs: pairsPerBatch) }
@@ -26,7 +26,7 @@ public enum ReferenceLogProbs {
                 let ids = Array(source.ids(of: index))
                 try catalog.setReferenceLogps((0..<ids.count).map { (ids[$0], sums.chosen[$0], sums.rejected[$0]) })
                 computed += ids.count
-                progress?(done, total)
+                progress?(ProgressEvent(phase: "reference log-probs", done: done, total: total, unit: .pairs))
             }
         }
         return computed

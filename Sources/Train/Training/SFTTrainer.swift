@@ -20,7 +20,7 @@ public final class SFTTrainer: @unchecked Sendable {
         let schedule = LearningRateSchedule(peak: options.learningRate, warmupRatio: options.warmupRatio, totalSteps: total,
                                             decay: options.decay)
         let session = TrainingSession(model: model, adamW: options.adamW, schedule: schedule, maxGradNorm: options.maxGradNorm,
-                                      state: TrainerState(maxSteps: total, seed: options.seed, info: JSONObject([("stage", .string("sft"))])))
+                                      state: TrainerState(maxSteps: total, seed: options.seed, info: JSONObject([("stage", .string("sft")), ("training", options.resumeFingerprint)])))
         loop = try TrainingLoop(session: session, options: options, batchCount: train.batchCount, runDirectory: runDirectory,
                                 tokenizer: tokenizer, resume: resume)
         self.options = options

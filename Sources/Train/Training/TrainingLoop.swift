@@ -22,15 +22,25 @@ public struct TrainingOptions: Sendable {
 
     public init() {}
 
-    /// Optimizer steps of a run over `batchCount` micro-batches per epoch.
+    /// Optimizer steps of a run over `batchCount` micro-batches per epoch. As in HF's Trainer,
+    /// an epoch whose micro-batches do not divide by the accumulation ends with a shorter step,
+    /// so every micro-batch is trained on.
     public func totalSteps(batchCount: Int) throws(TrainError) -> Int {
         guard gradientAccumulation >= 1 else { throw .invalidOption("gradient accumulation must be at least 1") }
         guard epochs >= 1 else { throw .invalidOption("epochs must be at least 1") }
-        let perEpoch = batchCount / gradientAccumulation
-        guard perEpoch >= 1 else {
-            throw .invalidOption("\(batchCount) micro-batches make no optimizer step at gradient accumulation \(gradientAccumulation)")
-        }
+        guard batchCount >= 1 else { throw .invalidOption("there are no micro-batches to train on") }
+        let perEpoch = (batchCount + gradientAccumulation - 1) / gradientAccumulation
         return min(maxSteps ?? Int.max, epochs * perEpoch)
+    }
+
+    /// What a resumed run must share with the run that saved the checkpoint.
+    var resumeFingerprint: JSONValue {
+        .object(JSONObject([
+            ("epochs", .int(Int64(epochs))), ("max_steps", maxSteps.map { .int(Int64($0)) } ?? .null),
+            ("learning_rate", .double(learningRate)), ("warmup_ratio", .double(warmupRatio)), ("lr_scheduler_type", .string(decay.rawValue)),
+            ("gradient_accumulation_steps", .int(Int64(gradientAccumulation))), ("seed", .int(Int64(bitPattern: seed))),
+            ("weight_decay", .double(adamW.weightDecay)), ("max_grad_norm", maxGradNorm.map(JSONValue.double) ?? .null),
+        ]))
     }
 }
 
@@ -101,12 +111,31 @@ final class TrainingLoop: @unchecked Sendable {
             throw .io("\(runDirectory.path): cannot create run folder: \(error.localizedDescription)")
         }
         var resumed = false
-        if resume, let latest = TrainingSession.latestCheckpoint(in: runDirectory) {
+        if resume, let latest = RunFolder(runDirectory).latestCheckpoint {
+            let planned = session.state
             try session.restore(from: latest)
+            try Self.checkResumable(saved: session.state, planned: planned, checkpoint: latest)
             elapsedBefore = session.state.info["elapsed_seconds"]?.doubleValue ?? 0
             resumed = true
         }
         metrics = try MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"), append: resumed)
+    }
+
+    /// Refuses to resume a checkpoint made with other settings: its step count, seed or
+    /// schedule would silently change the run.
+    static func checkResumable(saved: TrainerState, planned: TrainerState, checkpoint: URL) throws(TrainError) {
+        var differences: [String] = []
+        if saved.seed != planned.seed { differences.append("seed \(saved.seed) (now \(planned.seed))") }
+        if saved.maxSteps != planned.maxSteps { differences.append("max steps \(saved.maxSteps) (now \(planned.maxSteps))") }
+        for key in ["training", "lambda", "beta", "stage"] where saved.info[key] != nil && saved.info[key] != planned.info[key] {
+            let was = saved.info[key].map { JSONWriter.string($0) } ?? "none"
+            let now = planned.info[key].map { JSONWriter.string($0) } ?? "none"
+            differences.append("\(key) \(was) (now \(now))")
+        }
+        guard differences.isEmpty else {
+            throw .invalidCheckpoint("\(checkpoint.path) was saved with " + differences.joined(separator: ", ")
+                + ": resume with the same flags, or start a new run")
+        }
     }
 
     /// Micro-batch indices of `epoch` in training order.
@@ -129,23 +158,23 @@ final class TrainingLoop: @unchecked Sendable {
         func elapsed() -> Double { elapsedBefore + Date().timeIntervalSince(start) }
         let stop = min(session.state.maxSteps, steps.map { session.state.globalStep + $0 } ?? Int.max)
         let accumulation = options.gradientAccumulation
-        let usable = (batchCount / accumulation) * accumulation
         var currentOrder = order(epoch: session.state.epoch)
         while session.state.globalStep < stop {
-            if session.state.batchCursor + accumulation > usable {
+            if session.state.batchCursor >= batchCount {
                 session.state.epoch += 1
                 session.state.batchCursor = 0
                 currentOrder = order(epoch: session.state.epoch)
             }
             let stepStart = Date()
             let cursor = session.state.batchCursor
-            let outcome = try step(Array(currentOrder[cursor..<(cursor + accumulation)]))
-            session.state.batchCursor += accumulation
+            let end = min(batchCount, cursor + accumulation)  // the epoch's last step may be shorter
+            let outcome = try step(Array(currentOrder[cursor..<end]))
+            session.state.batchCursor = end
             let (norm, rate) = session.step()
             let state = session.state
             let metric = StepMetrics(
                 step: state.globalStep, maxSteps: state.maxSteps,
-                epoch: Double(state.epoch) + Double(state.batchCursor) / Double(max(1, usable)),
+                epoch: Double(state.epoch) + Double(state.batchCursor) / Double(max(1, batchCount)),
                 loss: outcome.loss, learningRate: rate, gradNorm: norm, tokens: outcome.tokens,
                 tokensPerSecond: Double(outcome.tokens) / max(1e-9, Date().timeIntervalSince(stepStart)), elapsed: elapsed(),
                 extra: outcome.metrics)
@@ -154,7 +183,7 @@ final class TrainingLoop: @unchecked Sendable {
                 ("loss", .double(metric.loss)),
             ])
             for (name, value) in outcome.metrics where name != "loss" { record[name] = .double(value) }
-            record["lr"] = .double(rate)
+            record["learning_rate"] = .double(rate)
             record["grad_norm"] = .double(norm)
             record["tokens_per_second"] = .double(metric.tokensPerSecond)
             record["elapsed"] = .double(metric.elapsed)
@@ -165,26 +194,20 @@ final class TrainingLoop: @unchecked Sendable {
             if let every = options.evalEvery, let evaluate, state.globalStep % every == 0 || last {
                 let results = try evaluate()
                 var evalRecord = JSONObject([("step", .int(Int64(state.globalStep))), ("split", .string("eval"))])
-                for (name, value) in results { evalRecord[name] = .double(value) }
+                // HF's evaluation metrics carry the `eval_` prefix.
+                for (name, value) in results { evalRecord[name.hasPrefix("eval_") ? name : "eval_" + name] = .double(value) }
                 evalRecord["elapsed"] = .double(elapsed())
                 try metrics?.write(evalRecord)
                 onEvent(.evaluation(step: state.globalStep, loss: results.first { $0.0 == "loss" || $0.0 == "eval_loss" }?.1 ?? .nan))
             }
             if let runDirectory, let every = options.saveEvery, state.globalStep % every == 0 || last {
                 session.state.info["elapsed_seconds"] = .double(elapsed())
-                let folder = runDirectory.appendingPathComponent("checkpoint-\(state.globalStep)")
+                let run = RunFolder(runDirectory)
+                let folder = run.checkpoint(step: state.globalStep)
                 try session.save(to: folder, tokenizer: tokenizer)
-                rotateCheckpoints(in: runDirectory)
+                run.rotateCheckpoints(keep: options.saveTotalLimit)
                 onEvent(.checkpoint(folder))
             }
-        }
-    }
-
-    private func rotateCheckpoints(in directory: URL) {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let steps = names.compactMap { $0.hasPrefix("checkpoint-") ? Int($0.dropFirst("checkpoint-".count)) : nil }.sorted()
-        for step in steps.dropLast(max(1, options.saveTotalLimit)) {
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent("checkpoint-\(step)"))
         }
     }
 }

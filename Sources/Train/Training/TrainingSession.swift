@@ -46,14 +46,4 @@ public final class TrainingSession: @unchecked Sendable {
         }
         model.zeroGradients()
     }
-
-    /// The newest `checkpoint-N` folder under `directory`, if any.
-    public static func latestCheckpoint(in directory: URL) -> URL? {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        let steps = names.compactMap { name -> Int? in
-            guard name.hasPrefix("checkpoint-") else { return nil }
-            return Int(name.dropFirst("checkpoint-".count))
-        }
-        return steps.max().map { directory.appendingPathComponent("checkpoint-\($0)") }
-    }
 }
