@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import JSON
-import Store
+import Core
+@testable import Store
 import Testing
+@testable import Tokenize
 @testable import Tokenizer
 
 /// pref's SFT loss masks against transformers' assistant-token masks
@@ -16,7 +18,7 @@ import Testing
 @Suite struct SFTMaskGoldenTests {
     struct Golden {
         var name: String
-        var messages: [Message]
+        var messages: [ChatMessage]
         var text: String
         var ids: [UInt32]
         var eotOutside: [Bool]
@@ -31,7 +33,7 @@ import Testing
                 try #require(record["masks"]?[key]?.arrayValue).map { try #require($0.intValue) == 1 }
             }
             let messages = try #require(record["messages"]?.arrayValue).map {
-                Message(role: try #require($0["role"]?.stringValue), content: try #require($0["content"]?.stringValue))
+                ChatMessage(role: try #require($0["role"]?.stringValue), content: try #require($0["content"]?.stringValue))
             }
             return Golden(name: try #require(record["name"]?.stringValue), messages: messages, text: try #require(record["text"]?.stringValue),
                           ids: Fixtures.ids(record["ids"]), eotOutside: try mask("eot_outside"), eotInside: try mask("eot_inside"))
@@ -42,7 +44,7 @@ import Testing
 
     /// What the packer does for one conversation (TokenizeJob.sftDocument): chatml segments,
     /// encoded under the join rule.
-    static func packerIdsAndMask(_ messages: [Message], _ tokenizer: Tokenizer) throws -> (ids: [UInt32], trainable: [Bool]) {
+    static func packerIdsAndMask(_ messages: [ChatMessage], _ tokenizer: Tokenizer) throws -> (ids: [UInt32], trainable: [Bool]) {
         SegmentEncoder(tokenizer: tokenizer).encode(try ChatTemplate(family: .chatml).segments(messages))
     }
 
@@ -89,7 +91,8 @@ import Testing
             for (i, g) in goldens.enumerated() {
                 let answer = try #require(g.messages.last)
                 try #require(answer.role == "assistant")
-                try #require(try w.add(CanonicalRecord(kind: .conversation, prompt: Array(g.messages.dropLast()),
+                let prompt = g.messages.dropLast().map { Message(role: $0.role, content: $0.content) }
+                try #require(try w.add(CanonicalRecord(kind: .conversation, prompt: prompt,
                                                        completions: [Completion(text: answer.content)]),
                                        position: i, sourceSplit: "train"))
             }

@@ -1,4 +1,5 @@
 import Testing
+@testable import Tokenize
 @testable import Tokenizer
 
 /// Edges of the preference truncation rule (PreferenceLimits) and of the SFT packer.
@@ -56,8 +57,8 @@ import Testing
 
     @Test func defaultPromptLimitIsHalfTheLength() throws {
         #expect(try PreferenceLimits(maxLength: 9).maxPromptLength == 4)
-        #expect(throws: TokenizerError.self) { try PreferenceLimits(maxLength: 1) }
-        #expect(throws: TokenizerError.self) { try PreferenceLimits(maxLength: 8, maxPromptLength: 0) }
+        #expect(throws: TokenizeError.self) { try PreferenceLimits(maxLength: 1) }
+        #expect(throws: TokenizeError.self) { try PreferenceLimits(maxLength: 8, maxPromptLength: 0) }
     }
 
     /// A document of exactly `length` tokens is one sequence; one of 2·length + 1 is three, each
