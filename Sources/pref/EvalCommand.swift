@@ -31,6 +31,8 @@ struct EvalCommand: ParsableCommand {
             var ref: LlamaModel?
             if let reference {
                 ref = try ModelSource.load(RunLocator.modelFolder(reference, workspace: catalog.layout).path, vocabSize: 0, threads: threads, seed: 0)
+            } else {
+                try Evaluation.checkStoredReference(catalog: catalog, run: RunFolder(folder))
             }
             guard let runBeta = try beta ?? RunFolder(folder).trainedBeta() else {
                 throw CLIError("\(folder.path) records no β (no run.json or checkpoint state): pass --beta")

@@ -123,11 +123,37 @@ import Testing
         expectClose(split.gradients.array, whole.gradients.array, relative: 1e-4, "accumulated DPO gradients")
     }
 
+    /// TRL's logits/chosen and logits/rejected: the mean logit over the response tokens and the
+    /// vocabulary of each half, here against the full logits tensor averaged directly.
+    @Test func logitMeansAreTheMaskedMeanOfTheFullLogits() throws {
+        let golden = try Golden()
+        let model = try golden.model()
+        let b = golden.batch
+        let sums = try DPOStep.sequenceLogProbs(model: model, chosen: b.chosen, rejected: b.rejected)
+        let length = max(b.chosen.length, b.rejected.length)
+        let combined = try b.chosen.padded(to: length).stacked(with: b.rejected.padded(to: length))
+        let logits = try model.logits(combined)
+        let vocab = model.config.vocabSize
+        var total = [0.0, 0.0], count = [0.0, 0.0]
+        for r in 0..<combined.rows {
+            for t in 0..<length where combined.lossWeights[r * length + t] != 0 {
+                let side = r < b.chosen.rows ? 0 : 1
+                total[side] += logits[((r * length + t) * vocab)..<((r * length + t + 1) * vocab)].reduce(0.0) { $0 + Double($1) } / Double(vocab)
+                count[side] += 1
+            }
+        }
+        let named = Dictionary(uniqueKeysWithValues: sums.logits.named)
+        #expect(count[0] > 0 && count[1] > 0)
+        #expect(abs(named["logits/chosen"]! - total[0] / count[0]) <= 1e-5 * max(1, abs(total[0] / count[0])))
+        #expect(abs(named["logits/rejected"]! - total[1] / count[1]) <= 1e-5 * max(1, abs(total[1] / count[1])))
+        #expect(named["logits/chosen"] != named["logits/rejected"])
+    }
+
     @Test func referenceLogProbsAreTheSummedResponseLogProbs() throws {
         let golden = try Golden()
         let c = golden.meta["cases"]!["dpo"]!
-        let (chosen, rejected) = try DPOStep.sequenceLogProbs(model: try golden.model(), chosen: golden.batch.chosen,
-                                                               rejected: golden.batch.rejected)
+        let (chosen, rejected, _) = try DPOStep.sequenceLogProbs(model: try golden.model(), chosen: golden.batch.chosen,
+                                                                  rejected: golden.batch.rejected)
         expectClose(chosen.map(Float.init), c["policy_chosen"]!.doubles.map(Float.init), relative: 1e-4, "chosen")
         expectClose(rejected.map(Float.init), c["policy_rejected"]!.doubles.map(Float.init), relative: 1e-4, "rejected")
     }

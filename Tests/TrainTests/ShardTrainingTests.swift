@@ -35,7 +35,7 @@ import Tokenizer
                 try db.execute(sql: "INSERT INTO splits SELECT id, CASE WHEN source_split = 'test' THEN 'test' ELSE 'train' END FROM records")
                 try db.execute(sql: """
                     INSERT INTO pairs (record_id, chosen_id, rejected_id, strategy, score_gap, stage, curriculum_rank, split)
-                    SELECT r.id, c.id, x.id, 'binarized', 7, r.id % 2, r.id, s.split FROM records r
+                    SELECT r.id, c.id, x.id, 'binarized', 7, (r.id / 2) % 2, r.id, s.split FROM records r
                     JOIN completions c ON c.record_id = r.id AND c.label = 'chosen' JOIN completions x ON x.record_id = r.id AND x.label = 'rejected'
                     JOIN splits s ON s.record_id = r.id
                     """)

@@ -91,6 +91,19 @@ public struct EvaluationResult: Sendable {
 }
 
 public enum Evaluation {
+    /// Refuses the stored reference log-probs when they came from another model than the one
+    /// `run` was trained against (after iterative Curry-DPO they are the last round's, not the
+    /// SFT model's); `--ref` recomputes them instead.
+    public static func checkStoredReference(catalog: Catalog, run: RunFolder) throws {
+        guard let expected = try run.info?.referenceIdentity else { return }
+        let stored = try catalog.setting(.reference)?.text
+        guard stored == expected else {
+            let from = try run.info?.referencePath ?? "its reference"
+            throw TrainError.invalidOption("the log-probs stored in the shard index come from another model than \(run.url.lastPathComponent)'s reference (\(from)); "
+                + "pass --ref \(from) to compute them from that model")
+        }
+    }
+
     /// Log-probs of every pair of `split` under `model`, with the reference's: the stored ones,
     /// or those of `reference` when given (e.g. another run as the baseline).
     public static func run(model: LlamaModel, reference: LlamaModel?, catalog: Catalog, split: String, name: String, beta: Double,
@@ -103,7 +116,8 @@ public enum Evaluation {
             let policy = try DPOStep.sequenceLogProbs(model: model, chosen: b.chosen, rejected: b.rejected)
             let ref: (chosen: [Double], rejected: [Double])
             if let reference {
-                ref = try DPOStep.sequenceLogProbs(model: reference, chosen: b.chosen, rejected: b.rejected)
+                let sums = try DPOStep.sequenceLogProbs(model: reference, chosen: b.chosen, rejected: b.rejected)
+                ref = (sums.chosen, sums.rejected)
             } else if let stored = b.reference {
                 ref = stored
             } else {

@@ -27,6 +27,8 @@ final class Activations {
     let finalRstd: FloatBuffer
     let finalNorm: FloatBuffer
     let logProbs: FloatBuffer
+    /// Each row's mean logit over the vocabulary (TRL logs its masked mean as logits/chosen, logits/rejected).
+    let logitMeans: FloatBuffer
 
     // Scratch shared by all layers.
     let normOut: FloatBuffer
@@ -63,6 +65,7 @@ final class Activations {
         finalRstd = FloatBuffer(count: n)
         finalNorm = FloatBuffer(count: n * d)
         logProbs = FloatBuffer(count: n)
+        logitMeans = FloatBuffer(count: n)
         normOut = FloatBuffer(count: n * d)
         hidden = FloatBuffer(count: n * c.intermediateSize)
         attentionScratch = FloatBuffer(count: slots * Attention.scratchPerWorker(length: length))

@@ -83,6 +83,12 @@ public final class LlamaModel: @unchecked Sendable {
         return acts.logProbs.slice(offset: 0, count: acts.n)
     }
 
+    /// Each token position's mean logit over the vocabulary, from the last `forward`.
+    public var lastLogitMeans: [Float] {
+        guard let acts = activations else { return [] }
+        return acts.logitMeans.slice(offset: 0, count: acts.n)
+    }
+
     /// Backpropagates `tokenGradients[i]` = ∂L/∂log p(target i) for the batch of the last
     /// `forward` call, adding into `gradients`.
     public func backward(tokenGradients: [Float]) throws(TrainError) {
@@ -234,6 +240,7 @@ public final class LlamaModel: @unchecked Sendable {
         }
         LogProbHead.run(x: a.finalNorm.pointer, weight: p + layout.lmHead, targets: a.targets.baseAddress!,
                         n: a.n, d: config.hiddenSize, vocab: config.vocabSize, logProbs: a.logProbs.pointer,
+                        logitMeans: tokenGradients == nil ? a.logitMeans.pointer : nil,
                         tokenGradients: tokenGradients, dx: dx, dweight: dweight, scratch: a.headScratch.pointer,
                         cache: cache, pool: pool)
     }

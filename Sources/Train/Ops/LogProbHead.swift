@@ -31,7 +31,7 @@ enum LogProbHead {
     /// filled cache, the log-probs of its forward pass stand and only the gradient is taken.
     static func run(x: UnsafePointer<Float>, weight: UnsafePointer<Float>, targets: UnsafePointer<Int32>,
                     n: Int, d: Int, vocab: Int,
-                    logProbs: UnsafeMutablePointer<Float>,
+                    logProbs: UnsafeMutablePointer<Float>, logitMeans: UnsafeMutablePointer<Float>? = nil,
                     tokenGradients: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
                     scratch: UnsafeMutablePointer<Float>, cache: Cache? = nil, pool: WorkerPool) {
         let chunk = cache == nil ? chunkRows(n: n, vocab: vocab) : n
@@ -51,6 +51,11 @@ enum LogProbHead {
                     if reuse {
                         sum = cache!.sums[r0 + r]
                     } else {
+                        if let logitMeans {
+                            var total: Float = 0
+                            for j in 0..<vocab { total += z[j] }
+                            logitMeans[r0 + r] = total / Float(vocab)
+                        }
                         let m = FastMath.maximum(z, count: vocab)
                         let targetLogit = valid ? z[target] : 0
                         sum = FastMath.expShiftedSum(z, count: vocab, shift: m)

@@ -59,13 +59,15 @@ public final class DPOTrainer: @unchecked Sendable {
             let pairs = batches.reduce(0) { $0 + $1.pairs }
             var outputs: [DPOMetrics] = []
             var tokens = 0
+            var logits = DPOStep.LogitTotals()
             for batch in batches {
                 let result = try DPOStep.accumulate(model: model, batch: batch, loss: options.loss, lambda: lambda,
                                                     weight: Double(batch.pairs) / Double(pairs))
                 outputs.append(result.output.metrics)
+                logits.add(result.logits)
                 tokens += result.tokens
             }
-            let metrics = Self.merge(outputs)
+            let metrics = Self.merge(outputs) + logits.named
             return StepOutcome(loss: metrics.first { $0.0 == "loss" }?.1 ?? .nan, tokens: tokens, metrics: metrics)
         }, evaluate: eval == nil ? nil : { () throws(TrainError) in
             // Evaluation after step t reports λ(t), the value the next step trains with, as the reference implementation logs it.
@@ -77,6 +79,7 @@ public final class DPOTrainer: @unchecked Sendable {
     public func evaluate(lambda: Double) throws(TrainError) -> [(String, Double)] {
         guard let eval else { return [] }
         var outputs: [DPOMetrics] = []
+        var logits = DPOStep.LogitTotals()
         for index in 0..<eval.batchCount {
             let b = try eval.batch(at: index)
             guard let reference = b.reference else { throw .invalidOption("reference log-probs are missing for eval pairs") }
@@ -84,8 +87,9 @@ public final class DPOTrainer: @unchecked Sendable {
             let inputs = DPOShiftLoss.Inputs(policyChosen: sums.chosen, policyRejected: sums.rejected, referenceChosen: reference.chosen,
                                              referenceRejected: reference.rejected, chosenTokenCount: b.chosen.weightSum)
             outputs.append(try options.loss.evaluate(inputs, lambda: lambda).metrics)
+            logits.add(sums.logits)
         }
-        return Self.merge(outputs)
+        return Self.merge(outputs) + logits.named
     }
 
     /// Means over all pairs of several micro-batches, in TRL's names.

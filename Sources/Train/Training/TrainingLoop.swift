@@ -127,7 +127,7 @@ final class TrainingLoop: @unchecked Sendable {
         var differences: [String] = []
         if saved.seed != planned.seed { differences.append("seed \(saved.seed) (now \(planned.seed))") }
         if saved.maxSteps != planned.maxSteps { differences.append("max steps \(saved.maxSteps) (now \(planned.maxSteps))") }
-        for key in ["training", "lambda", "beta", "stage"] where saved.info[key] != nil && saved.info[key] != planned.info[key] {
+        for key in ["training", "lambda", "beta", "stage", "curriculum_stage"] where saved.info[key] != nil && saved.info[key] != planned.info[key] {
             let was = saved.info[key].map { JSONWriter.string($0) } ?? "none"
             let now = planned.info[key].map { JSONWriter.string($0) } ?? "none"
             differences.append("\(key) \(was) (now \(now))")

@@ -109,7 +109,7 @@ public enum TrainingRun {
         // The policy starts as a copy of the reference.
         let policy = try ModelSource.load(start.path, vocabSize: 0, threads: s.threads, seed: s.training.seed)
         let info = JSONObject([("from", .string(start.path)), ("shift", .string(s.shift)), ("beta", .double(s.loss.beta)),
-                               ("stage", stage.map { .int(Int64($0)) } ?? .null)])
+                               ("curriculum_stage", stage.map { .int(Int64($0)) } ?? .null)])
         let trainer = try DPOTrainer(model: policy, options: options, train: train, eval: test.batchCount > 0 ? test : nil,
                                      runDirectory: run.url, tokenizer: tokenizer, resume: s.resume, info: info)
         progress?(.note("dpo", "λ \(options.lambda), β \(s.loss.beta), \(train.exampleIds.count) pairs, "
