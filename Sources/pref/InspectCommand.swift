@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Store
 import Tokenizer
 
@@ -7,7 +8,7 @@ struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Show one tokenized example decoded, with the loss mask visible.",
-        discussion: "Trained tokens are shown in green on a terminal, or between ⟦ and ⟧ otherwise; document boundaries of packed sequences as ┃.")
+        discussion: "Trained tokens are shown in green on a terminal, or between ⟦ and ⟧ otherwise; document boundaries of packed sequences as ┃. --json prints the ids, loss mask and document lengths as the trainer reads them.")
 
     @OptionGroup var common: WorkspaceOptions
 
@@ -19,9 +20,6 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try common.openCatalog()
-        let tokenizerURL = catalog.layout.root.appendingPathComponent("tokenizer.json")
-        let tokenizer: Tokenizer
-        do { tokenizer = try Tokenizer(contentsOf: tokenizerURL) } catch { throw CLIError("\(tokenizerURL.path): \(error) (run pref tokenize first)") }
         let reader = ShardReader(catalog: catalog)
         let info: ExampleInfo
         let example: DecodedExample
@@ -29,6 +27,13 @@ struct InspectCommand: ParsableCommand {
             info = try reader.info(exampleId)
             example = try reader.example(exampleId)
         } catch { throw CLIError("\(error)") }
+        if common.json {
+            print(JSONWriter.string(Self.json(info, example)))
+            return
+        }
+        let tokenizerURL = catalog.layout.root.appendingPathComponent("tokenizer.json")
+        let tokenizer: Tokenizer
+        do { tokenizer = try Tokenizer(contentsOf: tokenizerURL) } catch { throw CLIError("\(tokenizerURL.path): \(error) (run pref tokenize first)") }
         let color = isatty(1) == 1
         let (open, close) = color ? ("\u{1B}[32m", "\u{1B}[0m") : ("⟦", "⟧")
         func text(_ ids: [Int32]) -> String { tokenizer.decode(ids.map { UInt32(bitPattern: $0) }) }
@@ -62,5 +67,32 @@ struct InspectCommand: ParsableCommand {
                 if ids { print(part.map(String.init).joined(separator: " ")) }
             }
         }
+    }
+}
+
+extension InspectCommand {
+    /// The example as the trainer reads it: ids, loss mask and document lengths (SFT) or the
+    /// prompt, chosen and rejected ids (pairs), with its index metadata.
+    static func json(_ info: ExampleInfo, _ example: DecodedExample) -> JSONValue {
+        func ints<T: BinaryInteger>(_ values: [T]) -> JSONValue { .array(values.map { .int(Int64($0)) }) }
+        func optional<T>(_ value: T?, _ wrap: (T) -> JSONValue) -> JSONValue { value.map(wrap) ?? .null }
+        var o = JSONObject([
+            ("id", .int(info.id)), ("kind", .string(info.kind.rawValue)), ("split", .string(info.split)), ("tokens", .int(Int64(info.tokens))),
+            ("stage", .int(Int64(info.stage))), ("curriculum_rank", .int(Int64(info.curriculumRank))), ("truncated", .bool(info.truncated)),
+            ("record_id", optional(info.recordId, JSONValue.int)), ("pair_id", optional(info.pairId, JSONValue.int)),
+            ("ref_chosen_logp", optional(info.refChosenLogp, JSONValue.double)),
+            ("ref_rejected_logp", optional(info.refRejectedLogp, JSONValue.double)),
+        ])
+        switch example {
+        case .sft(let ids, let mask, let documents):
+            o["input_ids"] = ints(ids)
+            o["loss_mask"] = .array(mask.map { .int($0 ? 1 : 0) })
+            o["document_lengths"] = ints(documents)
+        case .preference(let prompt, let chosen, let rejected):
+            o["prompt_ids"] = ints(prompt)
+            o["chosen_ids"] = ints(chosen)
+            o["rejected_ids"] = ints(rejected)
+        }
+        return .object(o)
     }
 }
