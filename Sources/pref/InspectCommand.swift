@@ -7,33 +7,46 @@ import Tokenizer
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show one tokenized example decoded, with the loss mask visible.",
+        abstract: "Show tokenized examples decoded, with the loss mask visible.",
         discussion: "Trained tokens are shown in green on a terminal, or between ⟦ and ⟧ otherwise; document boundaries of packed sequences as ┃. --json prints the ids, loss mask and document lengths as the trainer reads them.")
 
     @OptionGroup var common: WorkspaceOptions
 
-    @Argument(help: "Example id (see `pref stats` or the examples table).")
-    var exampleId: Int64
+    @Argument(help: "Example ids (see `pref stats` or the examples table).")
+    var exampleIds: [Int64]
 
     @Flag(help: "Also print the token ids.")
     var ids = false
 
+    func validate() throws {
+        if exampleIds.isEmpty { throw ValidationError("give at least one example id") }
+    }
+
     func run() throws {
         let catalog = try common.openCatalog()
         let reader = ShardReader(catalog: catalog)
-        let info: ExampleInfo
-        let example: DecodedExample
-        do {
-            info = try reader.info(exampleId)
-            example = try reader.example(exampleId)
-        } catch { throw CLIError("\(error)") }
-        if common.json {
-            print(JSONWriter.string(Self.json(info, example)))
-            return
+        var tokenizer: Tokenizer?
+        for id in exampleIds {
+            let info: ExampleInfo
+            let example: DecodedExample
+            do {
+                info = try reader.info(id)
+                example = try reader.example(id)
+            } catch { throw CLIError("\(error)") }
+            if common.json {
+                // One JSON object per line (JSON Lines) when several ids are given.
+                print(JSONWriter.string(Self.json(info, example)))
+                continue
+            }
+            if tokenizer == nil {
+                let url = catalog.layout.root.appendingPathComponent("tokenizer.json")
+                do { tokenizer = try Tokenizer(contentsOf: url) } catch { throw CLIError("\(url.path): \(error) (run pref tokenize first)") }
+            }
+            show(info, example, tokenizer!)
         }
-        let tokenizerURL = catalog.layout.root.appendingPathComponent("tokenizer.json")
-        let tokenizer: Tokenizer
-        do { tokenizer = try Tokenizer(contentsOf: tokenizerURL) } catch { throw CLIError("\(tokenizerURL.path): \(error) (run pref tokenize first)") }
+    }
+
+    private func show(_ info: ExampleInfo, _ example: DecodedExample, _ tokenizer: Tokenizer) {
         let color = isatty(1) == 1
         let (open, close) = color ? ("\u{1B}[32m", "\u{1B}[0m") : ("⟦", "⟧")
         func text(_ ids: [Int32]) -> String { tokenizer.decode(ids.map { UInt32(bitPattern: $0) }) }

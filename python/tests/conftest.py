@@ -52,5 +52,7 @@ def workspace(pref: Path, tmp_path_factory) -> Path:
     return ws
 
 
-def inspect(pref: Path, workspace: Path, example_id: int) -> dict:
-    return json.loads(run_pref(pref, workspace, "inspect", str(example_id), "--json"))
+def inspect(pref: Path, workspace: Path, example_ids: list[int]) -> list[dict]:
+    """`pref inspect --json` of the examples: one JSON object per line."""
+    out = run_pref(pref, workspace, "inspect", *map(str, example_ids), "--json")
+    return [json.loads(line) for line in out.splitlines()]

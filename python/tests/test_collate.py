@@ -43,6 +43,15 @@ def test_padded_sft_batch():
     assert batch["position_ids"].tolist() == [[0, 1, 2, 0, 1], [0, 1, 0, 0, 0]]
 
 
+def test_flattened_sft_batch():
+    batch = SFTCollator(flatten=True)(small_sft())
+    assert batch["input_ids"].tolist() == [[5, 6, 7, 8, 9, 10, 11]]
+    assert batch["labels"].tolist() == [[-100, 6, 7, -100, 9, -100, 11]]
+    assert batch["position_ids"].tolist() == [[0, 1, 2, 0, 1, 0, 1]]
+    assert batch["cu_seqlens"].tolist() == [0, 3, 5, 7] and batch["max_seqlen"] == 3
+    assert "attention_mask" not in batch and "cu_seq_lens_q" not in batch
+
+
 def test_pad_to_multiple_of():
     batch = SFTCollator(pad_token_id=PAD, pad_to_multiple_of=4)(small_sft())
     assert batch["input_ids"].shape == (2, 8)

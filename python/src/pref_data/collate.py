@@ -94,7 +94,8 @@ class SFTCollator:
             ids += e["input_ids"]
             labels += sft_labels(e)
             positions += sft_positions(e)
-            bounds += [bounds[-1] + n for n in e["document_lengths"]]
+            for n in e["document_lengths"]:
+                bounds.append(bounds[-1] + n)
         cu_seqlens = torch.tensor(bounds, dtype=torch.int32)
         longest = int(torch.diff(cu_seqlens).max()) if len(bounds) > 1 else 0
         out = {
