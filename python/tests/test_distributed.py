@@ -56,9 +56,9 @@ def test_torchrun_ranks_split_the_examples(workspace, tmp_path):
         pytest.skip(f"no torchrun beside {sys.executable}")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
     done = subprocess.run(
-        [str(torchrun), "--nproc_per_node", "2", "--master_port", "0", str(Path(__file__).with_name("ddp_worker.py")),
+        [str(torchrun), "--standalone", "--nproc_per_node", "2", str(Path(__file__).with_name("ddp_worker.py")),
          str(workspace), str(tmp_path)],
-        capture_output=True, text=True, env=env, timeout=600,
+        capture_output=True, text=True, env=env, timeout=300,
     )
     assert done.returncode == 0, done.stderr[-4000:]
     ranks = [json.loads((tmp_path / f"rank{r}.json").read_text()) for r in range(2)]
