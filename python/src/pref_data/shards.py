@@ -12,6 +12,9 @@ import zstandard
 
 from .errors import ShardError
 
+# The array typecode of a 4-byte unsigned integer on this platform.
+UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
+
 
 class FrameReader:
     """Reads and checks whole frames; keeps the last frame decoded (consecutive examples
@@ -76,8 +79,7 @@ class FrameReader:
             raise ShardError(f"{len(stream.unused_data)} bytes after the frame's end inside the indexed length")
         if len(raw) != values * 4:
             raise ShardError(f"frame holds {len(raw)} bytes, expected {values * 4}")
-        out = array("I")
-        assert out.itemsize == 4
+        out = array(UINT32)
         out.frombytes(raw)
         if sys.byteorder != "little":
             out.byteswap()
