@@ -7,31 +7,47 @@ import Tokenizer
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Show one tokenized example decoded, with the loss mask visible.",
-        discussion: "Trained tokens are shown in green on a terminal, or between ⟦ and ⟧ otherwise; document boundaries of packed sequences as ┃.")
+        abstract: "Show tokenized examples decoded, with the loss mask visible.",
+        discussion: "Trained tokens are shown in green on a terminal, or between ⟦ and ⟧ otherwise; document boundaries of packed sequences as ┃. --json prints the ids, loss mask and document lengths as the trainer reads them.")
 
     @OptionGroup var common: WorkspaceOptions
     @OptionGroup var output: JSONOutput
 
-    @Argument(help: "Example id (see `pref stats` or the examples table).")
-    var exampleId: Int64
+    @Argument(help: "Example ids (see `pref stats` or the examples table).")
+    var exampleIds: [Int64]
 
     @Flag(help: "Also print the token ids.")
     var ids = false
 
+    func validate() throws {
+        if exampleIds.isEmpty { throw ValidationError("give at least one example id") }
+    }
+
     func run() throws {
         let catalog = try common.openCatalog()
-        let tokenizerURL = catalog.layout.root.appendingPathComponent("tokenizer.json")
-        let tokenizer: Tokenizer
-        do { tokenizer = try Tokenizer(contentsOf: tokenizerURL) } catch { throw CLIError("\(tokenizerURL.path): \(error) (run pref tokenize first)") }
         let reader = ShardReader(catalog: catalog)
-        let info: ExampleInfo
-        let example: DecodedExample
-        do {
-            info = try reader.info(exampleId)
-            example = try reader.example(exampleId)
-        } catch { throw CLIError("\(error)") }
-        if output.json { return print(JSONWriter.string(Self.json(info, example))) }
+        var tokenizer: Tokenizer?
+        for id in exampleIds {
+            let info: ExampleInfo
+            let example: DecodedExample
+            do {
+                info = try reader.info(id)
+                example = try reader.example(id)
+            } catch { throw CLIError("\(error)") }
+            if output.json {
+                // One JSON object per line (JSON Lines) when several ids are given.
+                print(JSONWriter.string(Self.json(info, example)))
+                continue
+            }
+            if tokenizer == nil {
+                let url = catalog.layout.root.appendingPathComponent("tokenizer.json")
+                do { tokenizer = try Tokenizer(contentsOf: url) } catch { throw CLIError("\(url.path): \(error) (run pref tokenize first)") }
+            }
+            show(info, example, tokenizer!)
+        }
+    }
+
+    private func show(_ info: ExampleInfo, _ example: DecodedExample, _ tokenizer: Tokenizer) {
         let color = isatty(1) == 1
         let (open, close) = color ? ("\u{1B}[32m", "\u{1B}[0m") : ("⟦", "⟧")
         func text(_ ids: [Int32]) -> String { tokenizer.decode(ids.map { UInt32(bitPattern: $0) }) }
@@ -66,24 +82,30 @@ struct InspectCommand: ParsableCommand {
             }
         }
     }
+}
 
-    /// The example as stored: ids, loss mask and document lengths (SFT) or the three parts (pairs).
+extension InspectCommand {
+    /// The example as the trainer reads it: ids, loss mask and document lengths (SFT) or the
+    /// prompt, chosen and rejected ids (pairs), with its index metadata.
     static func json(_ info: ExampleInfo, _ example: DecodedExample) -> JSONValue {
-        func ids(_ v: [Int32]) -> JSONValue { .array(v.map { .int(Int64($0)) }) }
-        var o = JSONObject([("id", .int(info.id)), ("kind", .string(info.kind.rawValue)), ("split", .string(info.split)),
-                            ("stage", .int(Int64(info.stage))), ("curriculum_rank", .int(Int64(info.curriculumRank))),
-                            ("truncated", .bool(info.truncated)),
-                            ("ref_chosen_logp", info.refChosenLogp.map(JSONValue.double) ?? .null),
-                            ("ref_rejected_logp", info.refRejectedLogp.map(JSONValue.double) ?? .null)])
+        func ints<T: BinaryInteger>(_ values: [T]) -> JSONValue { .array(values.map { .int(Int64($0)) }) }
+        func optional<T>(_ value: T?, _ wrap: (T) -> JSONValue) -> JSONValue { value.map(wrap) ?? .null }
+        var o = JSONObject([
+            ("id", .int(info.id)), ("kind", .string(info.kind.rawValue)), ("split", .string(info.split)), ("tokens", .int(Int64(info.tokens))),
+            ("stage", .int(Int64(info.stage))), ("curriculum_rank", .int(Int64(info.curriculumRank))), ("truncated", .bool(info.truncated)),
+            ("record_id", optional(info.recordId, JSONValue.int)), ("pair_id", optional(info.pairId, JSONValue.int)),
+            ("ref_chosen_logp", optional(info.refChosenLogp, JSONValue.double)),
+            ("ref_rejected_logp", optional(info.refRejectedLogp, JSONValue.double)),
+        ])
         switch example {
-        case .sft(let tokens, let mask, let docs):
-            o["input_ids"] = ids(tokens)
-            o["loss_mask"] = .array(mask.map(JSONValue.bool))
-            o["document_lengths"] = .array(docs.map { .int(Int64($0)) })
+        case .sft(let ids, let mask, let documents):
+            o["input_ids"] = ints(ids)
+            o["loss_mask"] = .array(mask.map { .int($0 ? 1 : 0) })
+            o["document_lengths"] = ints(documents)
         case .preference(let prompt, let chosen, let rejected):
-            o["prompt_ids"] = ids(prompt)
-            o["chosen_ids"] = ids(chosen)
-            o["rejected_ids"] = ids(rejected)
+            o["prompt_ids"] = ints(prompt)
+            o["chosen_ids"] = ints(chosen)
+            o["rejected_ids"] = ints(rejected)
         }
         return .object(o)
     }
