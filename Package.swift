@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
         .target(name: "Tokenizer", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Train", dependencies: ["JSON", "Store", "Tokenizer", "COpenBLAS", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Jinja", dependencies: ["JSON"]),
         .target(name: "Pairs", dependencies: ["JSON", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool: parses and prints, nothing else.
@@ -45,6 +46,7 @@ let package = Package(
         .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipelineTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "Store", "JSON"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "JSON", "Tokenizer", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,0 +1,156 @@
+/// Evaluates expressions against a scope. Names resolve through the scope chain, then the
+/// globals transformers installs (Globals.swift), and are otherwise Undefined.
+extension Renderer {
+    func evaluate(_ expr: Expr, in scope: Scope) throws -> JinjaValue {
+        switch expr {
+        case .literal(let value):
+            return value
+        case .name(let name):
+            if let value = scope.lookup(name) { return value }
+            if Globals.names.contains(name) { return .callable(JinjaCallable(.global(name))) }
+            return .undefined(name)
+        case .list(let items):
+            return .list(try items.map { try evaluate($0, in: scope) })
+        case .tuple(let items):
+            return .tuple(try items.map { try evaluate($0, in: scope) })
+        case .dict(let pairs):
+            var dict = JinjaDict()
+            for (key, value) in pairs { dict[try evaluate(key, in: scope)] = try evaluate(value, in: scope) }
+            return .dict(dict)
+        case .attribute(let target, let name):
+            return try Attributes.attribute(of: try evaluate(target, in: scope), name)
+        case .item(let target, let key):
+            return try Attributes.item(of: try evaluate(target, in: scope), try evaluate(key, in: scope))
+        case .slice(let target, let start, let stop, let step):
+            return try Attributes.slice(try evaluate(target, in: scope),
+                                        start: try start.map { try evaluate($0, in: scope) },
+                                        stop: try stop.map { try evaluate($0, in: scope) },
+                                        step: try step.map { try evaluate($0, in: scope) })
+        case .call:
+            return try evaluateCall(expr, in: scope, caller: nil)
+        case .filter(let target, let name, let arguments, _):
+            let value = try evaluate(target, in: scope)
+            return try applyFilter(name, to: value, try evaluateArguments(arguments, in: scope))
+        case .test(let target, let name, let arguments, let negated, _):
+            let value = try evaluate(target, in: scope)
+            let result = try applyTest(name, to: value, try evaluateArguments(arguments, in: scope))
+            return .bool(result != negated)
+        case .negate(let operand):
+            return try Operators.negate(try evaluate(operand, in: scope))
+        case .plus(let operand):
+            return try Operators.plus(try evaluate(operand, in: scope))
+        case .not(let operand):
+            return .bool(!(try evaluate(operand, in: scope).isTruthy))
+        case .binary(let op, let left, let right):
+            return try Operators.binary(op, try evaluate(left, in: scope), try evaluate(right, in: scope))
+        case .and(let left, let right):
+            let value = try evaluate(left, in: scope)
+            return value.isTruthy ? try evaluate(right, in: scope) : value
+        case .or(let left, let right):
+            let value = try evaluate(left, in: scope)
+            return value.isTruthy ? value : try evaluate(right, in: scope)
+        case .concat(let parts):
+            var text = ""
+            for part in parts { text += PythonRepr.str(try evaluate(part, in: scope)) }
+            return .string(text)
+        case .compare(let first, let operations):
+            var left = try evaluate(first, in: scope)
+            for (op, rightExpr) in operations {
+                let right = try evaluate(rightExpr, in: scope)
+                if !(try Operators.compare(op, left, right)) { return .bool(false) }
+                left = right
+            }
+            return .bool(true)
+        case .conditional(let test, let then, let otherwise):
+            if try evaluate(test, in: scope).isTruthy { return try evaluate(then, in: scope) }
+            guard let otherwise else { return .undefined(JinjaUndefined(hint: "the inline if-expression evaluated to false and no else section was defined.")) }
+            return try evaluate(otherwise, in: scope)
+        }
+    }
+
+    func evaluateArguments(_ arguments: Expr.Arguments, in scope: Scope) throws -> CallArguments {
+        var result = CallArguments()
+        result.positional = try arguments.positional.map { try evaluate($0, in: scope) }
+        result.keyword = try arguments.keyword.map { ($0.0, try evaluate($0.1, in: scope)) }
+        if let star = arguments.star { result.positional += try iterate(try evaluate(star, in: scope)) }
+        if let doubleStar = arguments.doubleStar {
+            guard case .dict(let dict) = try evaluate(doubleStar, in: scope) else {
+                throw JinjaError(.type, "argument after ** must be a mapping")
+            }
+            for (key, value) in dict.pairs { result.keyword.append((PythonRepr.str(key), value)) }
+        }
+        return result
+    }
+
+    /// `caller` is the body of a `{% call %}` block, passed to the macro as `caller`.
+    func evaluateCall(_ expr: Expr, in scope: Scope, caller: JinjaValue?) throws -> JinjaValue {
+        guard case .call(let calleeExpr, let argumentExprs) = expr else { return try evaluate(expr, in: scope) }
+        let callee = try evaluate(calleeExpr, in: scope)
+        var arguments = try evaluateArguments(argumentExprs, in: scope)
+        if let caller { arguments.keyword.append(("caller", caller)) }
+        return try call(callee, arguments)
+    }
+
+    func call(_ callee: JinjaValue, _ arguments: CallArguments) throws -> JinjaValue {
+        switch callee {
+        case .callable(let callable):
+            switch callable.kind {
+            case .macro(let definition, let scope): return try callMacro(definition, scope: scope, arguments)
+            case .global(let name): return try Globals.call(name, arguments, renderer: self)
+            case .method(let receiver, let name): return try Methods.call(name, on: receiver, arguments)
+            case .loopCycle(let index):
+                guard !arguments.positional.isEmpty else { throw JinjaError(.type, "no items for cycling given") }
+                return arguments.positional[index % arguments.positional.count]
+            }
+        case .undefined(let undefined):
+            throw undefined.error
+        default:
+            throw JinjaError(.type, "'\(callee.typeName)' object is not callable")
+        }
+    }
+
+    /// Missing parameters are Undefined, extra positional arguments go to `varargs` and
+    /// unknown keywords to `kwargs`, as jinja2's macros do.
+    private func callMacro(_ definition: MacroDefinition, scope: Scope, _ arguments: CallArguments) throws -> JinjaValue {
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > limits.maxCallDepth {
+            throw JinjaError(.limit, "macro calls nested deeper than \(limits.maxCallDepth) levels")
+        }
+        let frame = Scope(parent: scope)
+        for (i, name) in definition.parameters.enumerated() {
+            if i < arguments.positional.count {
+                frame.variables[name] = arguments.positional[i]
+            } else if let value = arguments.keywordValue(name) {
+                frame.variables[name] = value
+            } else if let defaultExpr = definition.defaults[name] {
+                frame.variables[name] = try evaluate(defaultExpr, in: frame)
+            } else {
+                frame.variables[name] = .undefined(JinjaUndefined(hint: "parameter '\(name)' was not provided"))
+            }
+        }
+        frame.variables["varargs"] = .tuple(Array(arguments.positional.dropFirst(definition.parameters.count)))
+        var extra = JinjaDict()
+        for (name, value) in arguments.keyword where !definition.parameters.contains(name) && name != "caller" {
+            extra[name] = value
+        }
+        frame.variables["kwargs"] = .dict(extra)
+        if let caller = arguments.keywordValue("caller") { frame.variables["caller"] = caller }
+        return .string(try capture(definition.body, in: frame))
+    }
+
+    /// Python's `iter(value)` as a list: strings give characters, dicts their keys,
+    /// Undefined nothing.
+    func iterate(_ value: JinjaValue) throws -> [JinjaValue] {
+        switch value {
+        case .list(let items), .tuple(let items): return items
+        case .dict(let dict): return dict.keys
+        case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
+        case .undefined(let undefined):
+            if undefined.isUnsafe { throw undefined.error }
+            return []
+        case .loop(let loop): return loop.items
+        default: throw JinjaError(.type, "'\(value.typeName)' object is not iterable")
+        }
+    }
+}

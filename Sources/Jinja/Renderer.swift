@@ -1,0 +1,192 @@
+/// Variables visible at one point of a template. `for` iterations and macro calls get a child
+/// scope, so their `{% set %}` does not leak out, exactly like jinja2's frames.
+final class Scope {
+    var variables: [String: JinjaValue] = [:]
+    let parent: Scope?
+
+    init(parent: Scope?) { self.parent = parent }
+
+    func lookup(_ name: String) -> JinjaValue? {
+        var scope: Scope? = self
+        while let current = scope {
+            if let value = current.variables[name] { return value }
+            scope = current.parent
+        }
+        return nil
+    }
+}
+
+/// One render of a template: the output buffer, the generation spans and the limits.
+/// Statements run here; expressions in ExpressionEvaluator.swift.
+final class Renderer {
+    enum Flow { case normal, breakLoop, continueLoop }
+
+    let limits: JinjaLimits
+    let date: JinjaDate
+    let positions: SourcePositions
+    var output = ""
+    /// > 0 while output goes into a `set` block, macro or filter block instead of the result.
+    var captureDepth = 0
+    var generationSpans: [Range<Int>] = []
+    var steps = 0
+    var callDepth = 0
+
+    init(limits: JinjaLimits, date: JinjaDate, positions: SourcePositions) {
+        self.limits = limits
+        self.date = date
+        self.positions = positions
+    }
+
+    func step() throws {
+        steps += 1
+        if steps > limits.maxSteps { throw JinjaError(.limit, "template ran more than \(limits.maxSteps) steps") }
+    }
+
+    func write(_ text: String) throws {
+        output += text
+        if output.utf8.count > limits.maxOutputBytes {
+            throw JinjaError(.limit, "template output exceeds \(limits.maxOutputBytes) bytes")
+        }
+    }
+
+    /// Renders `body` into a string of its own (set blocks, macros, filter blocks).
+    func capture(_ body: [Node], in scope: Scope) throws -> String {
+        let saved = output
+        output = ""
+        captureDepth += 1
+        defer { captureDepth -= 1 }
+        do {
+            _ = try execute(body, in: scope)
+        } catch {
+            output = saved
+            throw error
+        }
+        let text = output
+        output = saved
+        return text
+    }
+
+    /// Adds the source position to errors raised while running the statement at `offset`.
+    func located<T>(_ offset: Int, _ work: () throws -> T) throws -> T {
+        do {
+            return try work()
+        } catch var error as JinjaError where error.line == nil {
+            let (line, column) = positions.position(of: offset)
+            error.line = line
+            error.column = column
+            throw error
+        }
+    }
+
+    func execute(_ nodes: [Node], in scope: Scope) throws -> Flow {
+        for node in nodes {
+            try step()
+            switch node {
+            case .text(let text):
+                try write(text)
+            case .output(let expr, let offset):
+                try located(offset) { try write(PythonRepr.str(try evaluate(expr, in: scope))) }
+            case .conditional(let branches, let otherwise, let offset):
+                var body = otherwise
+                for (test, branch) in branches where try located(offset, { try evaluate(test, in: scope).isTruthy }) {
+                    body = branch
+                    break
+                }
+                let flow = try execute(body, in: scope)
+                if flow != .normal { return flow }
+            case .forLoop(let loop, let offset):
+                try runLoop(loop, offset: offset, in: scope)
+            case .assign(let target, let expr, let offset):
+                try located(offset) { try assign(try evaluate(expr, in: scope), to: target, in: scope) }
+            case .assignBlock(let target, let filters, let body, let offset):
+                let text = try capture(body, in: scope)
+                try located(offset) { try assign(try applyFilters(filters, to: .string(text), in: scope), to: target, in: scope) }
+            case .macro(let definition):
+                scope.variables[definition.name] = .callable(JinjaCallable(.macro(definition, scope)))
+            case .callBlock(let call, let caller, let offset):
+                try located(offset) {
+                    let callerValue = JinjaValue.callable(JinjaCallable(.macro(caller, scope)))
+                    try write(PythonRepr.str(try evaluateCall(call, in: scope, caller: callerValue)))
+                }
+            case .filterBlock(let filters, let body, let offset):
+                let text = try capture(body, in: scope)
+                try located(offset) { try write(PythonRepr.str(try applyFilters(filters, to: .string(text), in: scope))) }
+            case .generation(let body):
+                let start = output.utf8.count
+                let flow = try execute(body, in: scope)
+                if captureDepth == 0 { generationSpans.append(start..<output.utf8.count) }
+                if flow != .normal { return flow }
+            case .scoped(let body):
+                let flow = try execute(body, in: Scope(parent: scope))
+                if flow != .normal { return flow }
+            case .breakLoop:
+                return .breakLoop
+            case .continueLoop:
+                return .continueLoop
+            }
+        }
+        return .normal
+    }
+
+    private func runLoop(_ loop: ForLoop, offset: Int, in scope: Scope) throws {
+        var items = try located(offset) { try iterate(try evaluate(loop.iterable, in: scope)) }
+        if let condition = loop.condition {
+            items = try located(offset) {
+                try items.filter { item in
+                    try step()
+                    let probe = Scope(parent: scope)
+                    try assign(item, to: loop.target, in: probe)
+                    return try evaluate(condition, in: probe).isTruthy
+                }
+            }
+        }
+        if items.isEmpty {
+            _ = try execute(loop.otherwise, in: scope)
+            return
+        }
+        for (index, item) in items.enumerated() {
+            try step()
+            let iteration = Scope(parent: scope)
+            try located(offset) { try assign(item, to: loop.target, in: iteration) }
+            iteration.variables["loop"] = .loop(JinjaLoop(items: items, index0: index))
+            if try execute(loop.body, in: iteration) == .breakLoop { break }
+        }
+    }
+
+    func assign(_ value: JinjaValue, to target: AssignTarget, in scope: Scope) throws {
+        switch target {
+        case .name(let name):
+            scope.variables[name] = value
+        case .tuple(let targets):
+            let values = try iterate(value)
+            guard values.count == targets.count else {
+                throw JinjaError(.type, values.count > targets.count
+                    ? "too many values to unpack (expected \(targets.count))"
+                    : "not enough values to unpack (expected \(targets.count), got \(values.count))")
+            }
+            for (item, target) in zip(values, targets) { try assign(item, to: target, in: scope) }
+        case .namespaceAttribute(let name, let attribute):
+            guard case .namespace(let namespace) = scope.lookup(name) ?? .undefined(name) else {
+                throw JinjaError(.type, "cannot assign attribute on non-namespace object")
+            }
+            try checkNamespaceName(attribute)
+            namespace.attributes[attribute] = value
+        }
+    }
+
+    /// transformers' namespaces refuse underscore-prefixed names (a sandbox escape route).
+    func checkNamespaceName(_ name: String) throws {
+        if name.hasPrefix("_") {
+            throw JinjaError(.security, "Chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(name)'. Please rename the attribute.")
+        }
+    }
+
+    func applyFilters(_ filters: [FilterCall], to value: JinjaValue, in scope: Scope) throws -> JinjaValue {
+        var result = value
+        for filter in filters {
+            let arguments = try evaluateArguments(filter.arguments, in: scope)
+            result = try applyFilter(filter.name, to: result, arguments)
+        }
+        return result
+    }
+}

@@ -1,0 +1,73 @@
+/// Bounds that keep a hostile or buggy template from running away. Every limit reached is a
+/// `JinjaError` of kind `.limit`, never a crash.
+public struct JinjaLimits: Sendable, Equatable {
+    /// Statements executed plus loop iterations.
+    public var maxSteps: Int
+    /// UTF-8 bytes of output (including text captured by `set` blocks and macros).
+    public var maxOutputBytes: Int
+    /// Nested macro calls (recursive macros).
+    public var maxCallDepth: Int
+    /// Nesting of statements and expressions in the source.
+    public var maxNesting: Int
+
+    public init(maxSteps: Int = 10_000_000, maxOutputBytes: Int = 64 << 20, maxCallDepth: Int = 40, maxNesting: Int = 64) {
+        self.maxSteps = maxSteps
+        self.maxOutputBytes = maxOutputBytes
+        self.maxCallDepth = maxCallDepth
+        self.maxNesting = maxNesting
+    }
+}
+
+/// The text a template produced, and where the `{% generation %}` blocks' output lies in it.
+public struct JinjaRendering: Sendable, Equatable {
+    public var text: String
+    /// UTF-8 byte ranges of `text` produced inside `{% generation %}` blocks, in order
+    /// (transformers' `generation_indices`, which count characters instead).
+    public var generationSpans: [Range<Int>]
+
+    /// The spans in Unicode scalars (Python string indices), as transformers reports them.
+    public var generationCharacterSpans: [Range<Int>] {
+        let utf8 = Array(text.utf8)
+        func characters(before byteOffset: Int) -> Int {
+            // Every scalar has exactly one byte that is not a continuation byte.
+            utf8[..<byteOffset].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        }
+        return generationSpans.map { characters(before: $0.lowerBound)..<characters(before: $0.upperBound) }
+    }
+}
+
+/// A parsed Jinja chat template, rendered the way transformers' `apply_chat_template` renders
+/// (jinja2 `ImmutableSandboxedEnvironment`, `trim_blocks`, `lstrip_blocks`, loop controls,
+/// `{% generation %}`). Parse once, render many times; safe to share across threads.
+public final class JinjaTemplate: Sendable {
+    let body: [Node]
+    let positions: SourcePositions
+    public let limits: JinjaLimits
+
+    /// Throws `JinjaError` (kind `.syntax`, with line and column) for invalid templates.
+    public init(source: String, limits: JinjaLimits = JinjaLimits()) throws {
+        self.limits = limits
+        let (tokens, positions) = try Lexer.tokenize(source)
+        var parser = Parser(tokens: tokens, positions: positions, maxNesting: limits.maxNesting)
+        body = try parser.subparse(until: []).0
+        self.positions = positions
+    }
+
+    /// Renders with `context` as the template's variables. Throws `TemplateException` when
+    /// the template calls `raise_exception`, and `JinjaError` for every other failure.
+    public func render(context: [String: JinjaValue], date: JinjaDate = JinjaDate(year: 2026, month: 1, day: 15)) throws -> JinjaRendering {
+        let renderer = Renderer(limits: limits, date: date, positions: positions)
+        let root = Scope(parent: nil)
+        root.variables = context
+        _ = try renderer.execute(body, in: Scope(parent: root))
+        return JinjaRendering(text: renderer.output, generationSpans: renderer.generationSpans)
+    }
+
+    /// Renders a chat the way `apply_chat_template(..., tokenize=False)` does.
+    public func render(chat: ChatTemplateContext) throws -> JinjaRendering {
+        try render(context: chat.variables, date: chat.date)
+    }
+}
+
+// The AST is immutable after parsing; the reference types in it are never mutated.
+extension SourcePositions: @unchecked Sendable {}
