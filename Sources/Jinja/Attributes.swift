@@ -13,7 +13,7 @@ enum Attributes {
     }
 
     /// Python attributes: methods of str, dict and list, namespace and loop attributes.
-    private static func pythonAttribute(of value: JinjaValue, _ name: String) -> JinjaValue? {
+    static func pythonAttribute(of value: JinjaValue, _ name: String) -> JinjaValue? {
         switch value {
         case .namespace(let namespace): return namespace.attributes[name]
         case .loop(let loop): return loop.attribute(name)

@@ -106,7 +106,10 @@ extension Renderer {
             return .list(batches)
         case "attr":
             guard let attribute = try args.string(0, "name", function: "attr") else { throw JinjaError(.type, "attr() needs a name") }
-            return try Attributes.attribute(of: value, attribute)
+            // Unlike `x.name`, `attr` never falls back to item lookup.
+            if case .undefined(let u) = value { throw u.error }
+            return Attributes.pythonAttribute(of: value, attribute)
+                ?? .undefined(JinjaUndefined(name: attribute, owner: Attributes.ownerName(value)))
         default:
             return nil
         }
