@@ -363,7 +363,8 @@ def write(name, records):
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / name, "w", encoding="utf-8") as f:
         for record in records:
-            f.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            # Key order is kept: templates see dicts in insertion order.
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"{name}: {len(records)} records, {(OUT / name).stat().st_size} bytes "
           f"({sum('error' in r for r in records)} errors)")
 

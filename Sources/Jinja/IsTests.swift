@@ -54,10 +54,10 @@ extension Renderer {
             return result.isTruthy
         case "escaped": return false
         case "filter":
-            guard case .string(let filterName) = try argument() else { return false }
+            guard case .string(let filterName) = value else { return false }
             return Self.filterNames.contains(filterName)
         case "test":
-            guard case .string(let testName) = try argument() else { return false }
+            guard case .string(let testName) = value else { return false }
             return Self.testNames.contains(testName)
         default:
             throw JinjaError(.syntax, "No test named '\(name)'.")

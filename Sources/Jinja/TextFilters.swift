@@ -179,7 +179,8 @@ extension Filters {
         }
     }
 
-    /// Python's `int(text, base)`: optional sign, digits with single underscores.
+    /// Python's `int(text, base)`: optional sign, a `0x`/`0o`/`0b` prefix matching the base
+    /// (any of them for base 0), digits with single underscores.
     static func parseInt(_ text: String, base: Int) -> Int? {
         var body = Substring(text)
         var negative = false
@@ -187,8 +188,20 @@ extension Filters {
             negative = sign == "-"
             body = body.dropFirst()
         }
+        var radix = base
+        let prefixes: [(String, Int)] = [("0x", 16), ("0o", 8), ("0b", 2)]
+        for (prefix, prefixRadix) in prefixes where body.lowercased().hasPrefix(prefix) && (base == prefixRadix || base == 0) {
+            body = body.dropFirst(2)
+            if body.first == "_" { body = body.dropFirst() }
+            radix = prefixRadix
+        }
+        if radix == 0 {
+            // Base 0 without a prefix: decimal, and no leading zeros except zero itself.
+            radix = 10
+            if body.count > 1, body.first == "0", body.contains(where: { $0 != "0" && $0 != "_" }) { return nil }
+        }
         guard let first = body.first, first != "_", body.last != "_", !body.contains("__") else { return nil }
-        guard let magnitude = Int(body.replacingOccurrences(of: "_", with: ""), radix: base) else { return nil }
+        guard (2...36).contains(radix), let magnitude = Int(body.replacingOccurrences(of: "_", with: ""), radix: radix) else { return nil }
         return negative ? -magnitude : magnitude
     }
 
