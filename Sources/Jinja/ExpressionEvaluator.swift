@@ -30,7 +30,7 @@ extension Renderer {
             return try evaluateCall(expr, in: scope, caller: nil)
         case .filter(let target, let name, let arguments, _):
             let value = try evaluate(target, in: scope)
-            return try applyFilter(name, to: value, try evaluateArguments(arguments, in: scope))
+            return try checkedSize(try applyFilter(name, to: value, try evaluateArguments(arguments, in: scope)))
         case .test(let target, let name, let arguments, let negated, _):
             let value = try evaluate(target, in: scope)
             let result = try applyTest(name, to: value, try evaluateArguments(arguments, in: scope))
@@ -42,7 +42,7 @@ extension Renderer {
         case .not(let operand):
             return .bool(!(try evaluate(operand, in: scope).isTruthy))
         case .binary(let op, let left, let right):
-            return try Operators.binary(op, try evaluate(left, in: scope), try evaluate(right, in: scope))
+            return try checkedSize(try Operators.binary(op, try evaluate(left, in: scope), try evaluate(right, in: scope)))
         case .and(let left, let right):
             let value = try evaluate(left, in: scope)
             return value.isTruthy ? try evaluate(right, in: scope) : value
@@ -52,7 +52,7 @@ extension Renderer {
         case .concat(let parts):
             var text = ""
             for part in parts { text += PythonRepr.str(try evaluate(part, in: scope)) }
-            return .string(text)
+            return try checkedSize(.string(text))
         case .compare(let first, let operations):
             var left = try evaluate(first, in: scope)
             for (op, rightExpr) in operations {
@@ -66,6 +66,21 @@ extension Renderer {
             guard let otherwise else { return .undefined(JinjaUndefined(hint: "the inline if-expression evaluated to false and no else section was defined.")) }
             return try evaluate(otherwise, in: scope)
         }
+    }
+
+    /// Strings and lists built by operators and filters are held to the output limit, so a
+    /// template that doubles a value in a loop stops instead of exhausting memory.
+    func checkedSize(_ value: JinjaValue) throws -> JinjaValue {
+        let size: Int
+        switch value {
+        case .string(let s): size = s.utf8.count
+        case .list(let items): size = items.count
+        default: return value
+        }
+        if size > limits.maxOutputBytes {
+            throw JinjaError(.limit, "a value grew beyond \(limits.maxOutputBytes) bytes or items")
+        }
+        return value
     }
 
     func evaluateArguments(_ arguments: Expr.Arguments, in scope: Scope) throws -> CallArguments {

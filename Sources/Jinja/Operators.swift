@@ -74,6 +74,10 @@ enum Operators {
         return .float(floatOp(x.double, y.double))
     }
 
+    /// No repetition may build more bytes or items than this, whatever the limits: the
+    /// result is allocated before any size check could see it.
+    static let maxRepetitionSize = 1 << 28
+
     /// `'ab' * 3` and `[1] * 2`.
     private static func repetition(_ sequence: JinjaValue, _ count: JinjaValue) throws -> JinjaValue? {
         let n: Int
@@ -82,10 +86,18 @@ enum Operators {
         case .bool(let b): n = b ? 1 : 0
         default: return nil
         }
+        let size: Int
         switch sequence {
-        case .string(let s):
-            guard s.utf8.count.multipliedReportingOverflow(by: n).partialValue <= 1 << 30 else { throw overflow() }
-            return .string(String(repeating: s, count: n))
+        case .string(let s): size = s.utf8.count
+        case .list(let items), .tuple(let items): size = items.count
+        default: return nil
+        }
+        let (total, overflowed) = size.multipliedReportingOverflow(by: n)
+        guard !overflowed, total <= maxRepetitionSize else {
+            throw JinjaError(.limit, "repetition would build \(overflowed ? "more than \(Int.max)" : String(total)) bytes or items")
+        }
+        switch sequence {
+        case .string(let s): return .string(String(repeating: s, count: n))
         case .list(let items): return .list(Array([[JinjaValue]](repeating: items, count: n).joined()))
         case .tuple(let items): return .tuple(Array([[JinjaValue]](repeating: items, count: n).joined()))
         default: return nil
