@@ -156,16 +156,5 @@ extension Renderer {
 
     /// Python's `iter(value)` as a list: strings give characters, dicts their keys,
     /// Undefined nothing.
-    func iterate(_ value: JinjaValue) throws -> [JinjaValue] {
-        switch value {
-        case .list(let items), .tuple(let items): return items
-        case .dict(let dict): return dict.keys
-        case .string(let s): return s.unicodeScalars.map { .string(String($0)) }
-        case .undefined(let undefined):
-            if undefined.isUnsafe { throw undefined.error }
-            return []
-        case .loop(let loop): return loop.items
-        default: throw JinjaError(.type, "'\(value.typeName)' object is not iterable")
-        }
-    }
+    func iterate(_ value: JinjaValue) throws -> [JinjaValue] { try Filters.sequence(value) }
 }

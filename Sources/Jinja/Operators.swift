@@ -140,7 +140,7 @@ enum Operators {
             mod += b
             div -= 1
         }
-        if div == 0 { return b < 0 ? -0.0 : 0.0 }
+        if div == 0 { return Double(signOf: a / b, magnitudeOf: 0) }
         var floorDiv = div.rounded(.down)
         if div - floorDiv > 0.5 { floorDiv += 1 }
         return floorDiv

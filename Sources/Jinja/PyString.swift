@@ -186,7 +186,33 @@ enum PyString {
     }
 
     static func upper(_ text: String) -> String { text.uppercased() }
-    static func lower(_ text: String) -> String { text.lowercased() }
+    /// Python's `str.lower()`, including the final-sigma rule Swift's `lowercased()` lacks.
+    static func lower(_ text: String) -> String {
+        guard text.unicodeScalars.contains("\u{03A3}") else { return text.lowercased() }
+        let scalars = Array(text.unicodeScalars)
+        var out = ""
+        for (i, scalar) in scalars.enumerated() {
+            if scalar == "\u{03A3}" {
+                out += isFinalSigma(scalars, at: i) ? "\u{03C2}" : "\u{03C3}"
+            } else {
+                out += String(scalar).lowercased()
+            }
+        }
+        return out
+    }
+
+    /// Σ is final when a cased letter precedes it and none follows (case-ignorables skipped).
+    private static func isFinalSigma(_ scalars: [Unicode.Scalar], at index: Int) -> Bool {
+        func casedNeighbour(_ range: some Sequence<Int>) -> Bool {
+            for j in range {
+                let properties = scalars[j].properties
+                if properties.isCaseIgnorable { continue }
+                return properties.isCased
+            }
+            return false
+        }
+        return casedNeighbour((0..<index).reversed()) && !casedNeighbour((index + 1)..<scalars.count)
+    }
 
     static func isCased(_ s: Unicode.Scalar) -> Bool { s.properties.isCased }
 
@@ -205,6 +231,6 @@ enum PyString {
     /// Python's `str.capitalize()`: first character title-cased, the rest lower-cased.
     static func capitalize(_ text: String) -> String {
         guard let first = text.unicodeScalars.first else { return text }
-        return first.properties.titlecaseMapping + String(text.unicodeScalars.dropFirst()).lowercased()
+        return first.properties.titlecaseMapping + lower(String(text.unicodeScalars.dropFirst()))
     }
 }
