@@ -11,7 +11,10 @@ test and statement through the same compiled environment (`_compile_jinja_templa
     python3 -m venv /work/venvs/jinja && /work/venvs/jinja/bin/pip install transformers jinja2
     /work/venvs/jinja/bin/python scripts/chat-template-goldens.py
 
-Writes fixtures/chat_templates/{templates,synthetic}.golden.jsonl.
+Writes fixtures/chat_templates/{templates,synthetic,bulk}.golden.jsonl. The bulk file renders
+every row of ultrafeedback_binarized/test_prefs.jsonl (whole conversation; prompt with a
+generation prompt) through every template and keeps the UTF-8 length and FNV-1a 64 hash of
+each text, so many renders are checked without storing them.
 """
 import datetime as _datetime
 import json
@@ -399,6 +402,37 @@ def synthetic_goldens():
     return records
 
 
+def fnv1a64(data):
+    h = 0xCBF29CE484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+BULK_ROWS = "ultrafeedback_binarized/test_prefs.jsonl"
+
+
+def bulk_goldens():
+    rows = load_rows(BULK_ROWS)
+    records = []
+    for path in sorted((DATA / "chat_templates").glob("*.jinja")):
+        name = path.stem
+        source = path.read_text(encoding="utf-8")
+        tokens = {**SPECIAL_TOKENS.get(name, DEFAULT_TOKENS), **COMMON_TOKENS}
+        for index, row in enumerate(rows):
+            for prompt in (False, True):
+                messages = row["messages"][:-1] if prompt else row["messages"]
+                record = {"t": name, "row": index, "prompt": prompt}
+                try:
+                    text = render_template(source, messages, None, {}, tokens, prompt).encode("utf-8")
+                    record["bytes"] = len(text)
+                    record["fnv"] = fnv1a64(text)
+                except Exception as e:
+                    record["error"] = error_record(e)
+                records.append(record)
+    return records
+
+
 def write(name, records):
     OUT.mkdir(parents=True, exist_ok=True)
     with open(OUT / name, "w", encoding="utf-8") as f:
@@ -413,3 +447,4 @@ if __name__ == "__main__":
     print(f"transformers {transformers.__version__}, jinja2 {jinja2.__version__}")
     write("templates.golden.jsonl", template_goldens())
     write("synthetic.golden.jsonl", synthetic_goldens())
+    write("bulk.golden.jsonl", bulk_goldens())
