@@ -316,6 +316,13 @@ CASES = [
     ("int-float-conversions-more", "{{ '  12  '|float }} {{ 'inf'|float }} {{ '1_5'|float }} {{ '+3'|int }} {{ '0b101'|int(0, 2) }} {{ '017'|int(base=0) }} {{ '0o17'|int(base=0) }} {{ ''|int }} {{ 1e18|int }}", {}),
     ("round-more", "{{ 0.5|round }} {{ 1.5|round }} {{ 2.345|round(2) }} {{ -1.5|round }} {{ 1.005|round(2) }} {{ 12345.678|round(-2) }} {{ 5|round(2, 'ceil') }} {{ -3.7|round(method='ceil') }}", {}),
     ("indent-more", "[{{ 'a\\r\\nb\\u2028c'|indent(1) }}][{{ 'a\\n\\n'|indent(2, true, true) }}][{{ 'one'|indent(3, true) }}]", {}),
+    ("loop-changed", "{% for x in [1, 1, 2, 2, 1] %}{{ loop.changed(x) }},{% endfor %}{% for a in [1, 2] %}{% for b in [1, 1] %}{{ loop.changed(b) }}{% endfor %}{% endfor %}", {}),
+    ("joiner-global", "{% set j = joiner(', ') %}{% for x in [1, 2, 3] %}{{ j() }}{{ x }}{% endfor %}|{% set k = joiner() %}{{ k() }}{{ k() }}{{ k() }}", {}),
+    ("tuple-subscript-is-undefined", "[{{ [1, 2][0:1, 1] }}][{{ {'a': 1}['a', 'b'] is defined }}]", {}),
+    ("sum-missing-attribute-raises", "{{ [{'v': 1}, {'w': 2}]|sum(attribute='v') }}", {}),
+    ("in-namespace-raises", "{{ 'a' in namespace(a=1) }}", {}),
+    ("macro-sees-later-globals", "{% set x = 5 %}{% macro m() %}{{ x }}{% endmacro %}{% set x = 6 %}{{ m() }}|{% macro n() %}{{ y }}{% endmacro %}{% for y in [1] %}{{ n() }}{% endfor %}|{% for i in [1, 2] %}{% macro o() %}{{ i }}{% endmacro %}{{ o() }}{% endfor %}", {}),
+    ("macro-called-before-definition", "{{ m() }}{% macro m() %}x{% endmacro %}", {}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

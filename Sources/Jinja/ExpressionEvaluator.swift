@@ -116,6 +116,14 @@ extension Renderer {
             case .loopCycle(let index):
                 guard !arguments.positional.isEmpty else { throw JinjaError(.type, "no items for cycling given") }
                 return arguments.positional[index % arguments.positional.count]
+            case .loopChanged(let memory):
+                let values = arguments.positional
+                if let last = memory.lastChanged, pythonEquals(.tuple(last), .tuple(values)) { return .bool(false) }
+                memory.lastChanged = values
+                return .bool(true)
+            case .joiner(let state):
+                defer { state.used = true }
+                return .string(state.used ? state.separator : "")
             }
         case .undefined(let undefined):
             throw undefined.error

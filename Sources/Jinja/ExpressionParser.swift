@@ -207,18 +207,21 @@ extension Parser {
         }
     }
 
+    /// `x[a]`, `x[a:b:c]`, or `x[a, b]` (a tuple key, which no template value has: a slice
+    /// inside one stands for itself as None, the lookup being Undefined either way).
     private mutating func parseSubscript(_ target: Expr) throws -> Expr {
         var items: [Expr] = []
-        var slice: Expr?
         while !current.isOp("]") {
-            if !items.isEmpty || slice != nil { try expectOp(",") }
-            let item = try parseSubscribed(target)
-            if case .slice = item, items.isEmpty { slice = item } else { items.append(item) }
+            if !items.isEmpty { try expectOp(",") }
+            items.append(try parseSubscribed(target))
         }
         try expectOp("]")
-        if let slice, items.isEmpty { return slice }
-        guard !items.isEmpty else { throw error("expected subscript expression") }
-        return .item(target, items.count == 1 ? items[0] : .tuple(items))
+        guard let first = items.first else { throw error("expected subscript expression") }
+        if items.count == 1 {
+            if case .slice = first { return first }
+            return .item(target, first)
+        }
+        return .item(target, .tuple(items.map { if case .slice = $0 { .literal(.none) } else { $0 } }))
     }
 
     /// One subscript: an expression or a `start:stop:step` slice.

@@ -70,7 +70,7 @@ extension Renderer {
             var total = args.value(1, "start") ?? .int(0)
             let attribute = args.value(0, "attribute")
             for item in try Filters.sequence(value) {
-                let term = attribute.map { a in (try? Filters.lookup(a, in: item)) ?? item } ?? item
+                let term = try attribute.map { try Filters.lookup($0, in: item) } ?? item
                 total = try Operators.binary(.add, total, term)
             }
             return total

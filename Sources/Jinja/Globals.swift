@@ -1,7 +1,7 @@
-/// The functions a template can call by name: jinja2's `range`, and transformers'
-/// `raise_exception`, `strftime_now`, `namespace` and `dict`.
+/// The functions a template can call by name: jinja2's `range` and `joiner`, and
+/// transformers' `raise_exception`, `strftime_now`, `namespace` and `dict`.
 enum Globals {
-    static let names: Set<String> = ["raise_exception", "strftime_now", "namespace", "dict", "range"]
+    static let names: Set<String> = ["raise_exception", "strftime_now", "namespace", "dict", "range", "joiner"]
 
     /// The sandbox refuses ranges longer than this (jinja2's `MAX_RANGE`).
     static let maxRange = 100_000
@@ -25,6 +25,9 @@ enum Globals {
             return .dict(try makeDict(args))
         case "range":
             return .list(try range(args).map { .int($0) })
+        case "joiner":
+            let separator = try args.string(0, "sep", function: "joiner") ?? ", "
+            return .callable(JinjaCallable(.joiner(JoinerState(separator: separator))))
         default:
             throw JinjaError(.undefined, "'\(name)' is undefined")
         }

@@ -194,8 +194,6 @@ enum Operators {
         case .undefined(let u):
             if u.isUnsafe { throw u.error }
             return false
-        case .namespace(let ns):
-            return ns.attributes[item] != nil
         default:
             throw JinjaError(.type, "argument of type '\(container.typeName)' is not iterable")
         }

@@ -68,7 +68,9 @@ struct Parser {
     /// Counts one level of nesting so hostile templates cannot exhaust the stack.
     mutating func enter() throws {
         nesting += 1
-        if nesting > maxNesting { throw JinjaError(.limit, "template nesting deeper than \(maxNesting) levels", line: error("").line, column: error("").column) }
+        guard nesting > maxNesting else { return }
+        let (line, column) = positions.position(of: current.offset)
+        throw JinjaError(.limit, "template nesting deeper than \(maxNesting) levels", line: line, column: column)
     }
 
     mutating func leave() { nesting -= 1 }

@@ -144,11 +144,12 @@ final class Renderer {
             _ = try execute(loop.otherwise, in: scope)
             return
         }
+        let memory = LoopMemory()
         for (index, item) in items.enumerated() {
             try step()
             let iteration = Scope(parent: scope)
             try located(offset) { try assign(item, to: loop.target, in: iteration) }
-            iteration.variables["loop"] = .loop(JinjaLoop(items: items, index0: index))
+            iteration.variables["loop"] = .loop(JinjaLoop(items: items, index0: index, memory: memory))
             if try execute(loop.body, in: iteration) == .breakLoop { break }
         }
     }

@@ -157,6 +157,9 @@ public final class JinjaCallable: @unchecked Sendable {
         case global(String)
         case method(receiver: JinjaValue, name: String)
         case loopCycle(index: Int)
+        case loopChanged(LoopMemory)
+        /// `joiner(sep)`: "" on the first call, `sep` after.
+        case joiner(JoinerState)
     }
 
     let kind: Kind
@@ -171,6 +174,8 @@ public final class JinjaCallable: @unchecked Sendable {
         case .global(let name): name
         case .method(_, let name): name
         case .loopCycle: "cycle"
+        case .loopChanged: "changed"
+        case .joiner: "joiner"
         }
     }
 }
@@ -179,10 +184,13 @@ public final class JinjaCallable: @unchecked Sendable {
 public final class JinjaLoop: @unchecked Sendable {
     let items: [JinjaValue]
     let index0: Int
+    /// Shared by all iterations of one loop, for `loop.changed`.
+    let memory: LoopMemory
 
-    init(items: [JinjaValue], index0: Int) {
+    init(items: [JinjaValue], index0: Int, memory: LoopMemory) {
         self.items = items
         self.index0 = index0
+        self.memory = memory
     }
 
     func attribute(_ name: String) -> JinjaValue? {
@@ -202,7 +210,20 @@ public final class JinjaLoop: @unchecked Sendable {
         case "nextitem":
             return index0 + 1 < length ? items[index0 + 1] : .undefined(JinjaUndefined(hint: "there is no next item"))
         case "cycle": return .callable(JinjaCallable(.loopCycle(index: index0)))
+        case "changed": return .callable(JinjaCallable(.loopChanged(memory)))
         default: return nil
         }
     }
+}
+
+/// The arguments of the last `loop.changed(...)` call in a loop.
+final class LoopMemory {
+    var lastChanged: [JinjaValue]?
+}
+
+final class JoinerState {
+    let separator: String
+    var used = false
+
+    init(separator: String) { self.separator = separator }
 }
