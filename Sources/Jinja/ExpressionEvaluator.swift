@@ -100,6 +100,14 @@ extension Renderer {
     /// `caller` is the body of a `{% call %}` block, passed to the macro as `caller`.
     func evaluateCall(_ expr: Expr, in scope: Scope, caller: JinjaValue?) throws -> JinjaValue {
         guard case .call(let calleeExpr, let argumentExprs) = expr else { return try evaluate(expr, in: scope) }
+        // `text.strip()` and friends: call the method without materialising a bound method.
+        if caller == nil, case .attribute(let receiverExpr, let name) = calleeExpr {
+            let receiver = try evaluate(receiverExpr, in: scope)
+            if Methods.has(name, on: receiver), !Methods.isMutating(name, on: receiver) {
+                return try checkedSize(try Methods.call(name, on: receiver, try evaluateArguments(argumentExprs, in: scope)))
+            }
+            return try call(try Attributes.attribute(of: receiver, name), try evaluateArguments(argumentExprs, in: scope))
+        }
         let callee = try evaluate(calleeExpr, in: scope)
         var arguments = try evaluateArguments(argumentExprs, in: scope)
         if let caller { arguments.keyword.append(("caller", caller)) }
@@ -143,22 +151,22 @@ extension Renderer {
         let frame = Scope(parent: scope)
         for (i, name) in definition.parameters.enumerated() {
             if i < arguments.positional.count {
-                frame.variables[name] = arguments.positional[i]
+                frame.set(name, arguments.positional[i])
             } else if let value = arguments.keywordValue(name) {
-                frame.variables[name] = value
+                frame.set(name, value)
             } else if let defaultExpr = definition.defaults[name] {
-                frame.variables[name] = try evaluate(defaultExpr, in: frame)
+                frame.set(name, try evaluate(defaultExpr, in: frame))
             } else {
-                frame.variables[name] = .undefined(JinjaUndefined(hint: "parameter '\(name)' was not provided"))
+                frame.set(name, .undefined(JinjaUndefined(hint: "parameter '\(name)' was not provided")))
             }
         }
-        frame.variables["varargs"] = .tuple(Array(arguments.positional.dropFirst(definition.parameters.count)))
+        frame.set("varargs", .tuple(Array(arguments.positional.dropFirst(definition.parameters.count))))
         var extra = JinjaDict()
         for (name, value) in arguments.keyword where !definition.parameters.contains(name) && name != "caller" {
             extra[name] = value
         }
-        frame.variables["kwargs"] = .dict(extra)
-        if let caller = arguments.keywordValue("caller") { frame.variables["caller"] = caller }
+        frame.set("kwargs", .dict(extra))
+        if let caller = arguments.keywordValue("caller") { frame.set("caller", caller) }
         return .string(try capture(definition.body, in: frame))
     }
 

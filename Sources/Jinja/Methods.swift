@@ -7,7 +7,6 @@ enum Methods {
         "join", "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "isnumeric", "isdecimal",
         "center", "ljust", "rjust", "zfill", "removeprefix", "removesuffix", "partition", "rpartition", "format",
     ]
-    static let dictMethods: Set<String> = ["get", "items", "keys", "values", "copy"]
     static let dictMutators: Set<String> = ["pop", "popitem", "setdefault", "update", "clear"]
     static let listMethods: Set<String> = ["index", "count", "copy"]
     static let listMutators: Set<String> = ["append", "extend", "insert", "pop", "remove", "reverse", "sort", "clear"]
@@ -15,7 +14,12 @@ enum Methods {
     static func has(_ name: String, on value: JinjaValue) -> Bool {
         switch value {
         case .string: stringMethods.contains(name)
-        case .dict: dictMethods.contains(name) || dictMutators.contains(name)
+        // Checked on every `message.role`: a switch on a short string beats hashing it.
+        case .dict:
+            switch name {
+            case "get", "items", "keys", "values", "copy", "pop", "popitem", "setdefault", "update", "clear": true
+            default: false
+            }
         case .list: listMethods.contains(name) || listMutators.contains(name)
         case .tuple: name == "index" || name == "count"
         default: false

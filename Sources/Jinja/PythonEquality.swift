@@ -2,7 +2,9 @@
 /// strings by code point, never by Swift's canonical equivalence).
 
 func pythonStringsEqual(_ a: String, _ b: String) -> Bool {
-    a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
+    guard a.utf8.count == b.utf8.count else { return false }
+    var (a, b) = (a, b)
+    return a.withUTF8 { x in b.withUTF8 { y in x.elementsEqual(y) } }
 }
 
 /// Numeric view of bool/int/float, the types Python compares by value.

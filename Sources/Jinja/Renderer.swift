@@ -1,15 +1,32 @@
 /// Variables visible at one point of a template. `for` iterations and macro calls get a child
-/// scope, so their `{% set %}` does not leak out, exactly like jinja2's frames.
+/// scope, so their `{% set %}` does not leak out, exactly like jinja2's frames. A scope holds
+/// a handful of names, so it searches a small array rather than hashing; the caller's context
+/// (any size) is a dictionary at the root.
 final class Scope {
-    var variables: [String: JinjaValue] = [:]
+    private var names: [String] = []
+    private var values: [JinjaValue] = []
+    private let context: [String: JinjaValue]
     let parent: Scope?
 
-    init(parent: Scope?) { self.parent = parent }
+    init(parent: Scope?, context: [String: JinjaValue] = [:]) {
+        self.parent = parent
+        self.context = context
+    }
+
+    func set(_ name: String, _ value: JinjaValue) {
+        if let i = names.firstIndex(of: name) {
+            values[i] = value
+        } else {
+            names.append(name)
+            values.append(value)
+        }
+    }
 
     func lookup(_ name: String) -> JinjaValue? {
         var scope: Scope? = self
         while let current = scope {
-            if let value = current.variables[name] { return value }
+            if let i = current.names.firstIndex(of: name) { return current.values[i] }
+            if let value = current.context[name] { return value }
             scope = current.parent
         }
         return nil
@@ -102,7 +119,7 @@ final class Renderer {
                 let text = try capture(body, in: scope)
                 try located(offset) { try assign(try applyFilters(filters, to: .string(text), in: scope), to: target, in: scope) }
             case .macro(let definition):
-                scope.variables[definition.name] = .callable(JinjaCallable(.macro(definition, scope)))
+                scope.set(definition.name, .callable(JinjaCallable(.macro(definition, scope))))
             case .callBlock(let call, let caller, let offset):
                 try located(offset) {
                     let callerValue = JinjaValue.callable(JinjaCallable(.macro(caller, scope)))
@@ -144,12 +161,14 @@ final class Renderer {
             _ = try execute(loop.otherwise, in: scope)
             return
         }
-        let memory = LoopMemory()
-        for (index, item) in items.enumerated() {
+        // One loop object advances through the items, as jinja2's LoopContext does.
+        let state = JinjaLoop(items: items)
+        for index in items.indices {
             try step()
+            state.index0 = index
             let iteration = Scope(parent: scope)
-            try located(offset) { try assign(item, to: loop.target, in: iteration) }
-            iteration.variables["loop"] = .loop(JinjaLoop(items: items, index0: index, memory: memory))
+            try located(offset) { try assign(items[index], to: loop.target, in: iteration) }
+            iteration.set("loop", .loop(state))
             if try execute(loop.body, in: iteration) == .breakLoop { break }
         }
     }
@@ -157,7 +176,7 @@ final class Renderer {
     func assign(_ value: JinjaValue, to target: AssignTarget, in scope: Scope) throws {
         switch target {
         case .name(let name):
-            scope.variables[name] = value
+            scope.set(name, value)
         case .tuple(let targets):
             let values = try iterate(value)
             guard values.count == targets.count else {

@@ -57,9 +57,7 @@ public final class JinjaTemplate: Sendable {
     /// the template calls `raise_exception`, and `JinjaError` for every other failure.
     public func render(context: [String: JinjaValue], date: JinjaDate = JinjaDate(year: 2026, month: 1, day: 15)) throws -> JinjaRendering {
         let renderer = Renderer(limits: limits, date: date, positions: positions)
-        let root = Scope(parent: nil)
-        root.variables = context
-        _ = try renderer.execute(body, in: Scope(parent: root))
+        _ = try renderer.execute(body, in: Scope(parent: nil, context: context))
         return JinjaRendering(text: renderer.output, generationSpans: renderer.generationSpans)
     }
 

@@ -183,15 +183,11 @@ public final class JinjaCallable: @unchecked Sendable {
 /// The state `loop.index`, `loop.first`, `loop.previtem` ... read from.
 public final class JinjaLoop: @unchecked Sendable {
     let items: [JinjaValue]
-    let index0: Int
-    /// Shared by all iterations of one loop, for `loop.changed`.
-    let memory: LoopMemory
+    var index0 = 0
+    /// For `loop.changed`.
+    let memory = LoopMemory()
 
-    init(items: [JinjaValue], index0: Int, memory: LoopMemory) {
-        self.items = items
-        self.index0 = index0
-        self.memory = memory
-    }
+    init(items: [JinjaValue]) { self.items = items }
 
     func attribute(_ name: String) -> JinjaValue? {
         let length = items.count

@@ -13,6 +13,11 @@ import Testing
         }
     }
 
+    /// The error a render of `source` under `limits` ends with.
+    func renderError(_ source: String, _ limits: JinjaLimits = JinjaLimits()) -> JinjaError? {
+        jinjaError { _ = try JinjaTemplate(source: source, limits: limits).render(context: [:]) }
+    }
+
     @Test func parseErrorNamesLineAndColumn() {
         let error = jinjaError { _ = try JinjaTemplate(source: "line one\n{{ 1 + }}") }
         #expect(error?.kind == .syntax)
@@ -35,16 +40,14 @@ import Testing
     }
 
     @Test func runtimeErrorsCarryTheStatementLine() throws {
-        let template = try JinjaTemplate(source: "first\n\n{{ 'a' + 1 }}")
-        let error = jinjaError { _ = try template.render(context: [:]) }
+        let error = renderError("first\n\n{{ 'a' + 1 }}")
         #expect(error?.kind == .type)
         #expect(error?.line == 3)
     }
 
     @Test func stepLimitStopsLongLoops() throws {
         let source = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
-        let template = try JinjaTemplate(source: source, limits: JinjaLimits(maxSteps: 20_000))
-        let error = jinjaError { _ = try template.render(context: [:]) }
+        let error = renderError(source, JinjaLimits(maxSteps: 20_000))
         #expect(error?.kind == .limit)
     }
 
@@ -55,28 +58,24 @@ import Testing
 
     @Test func outputLimitStopsLargeOutput() throws {
         let source = "{% for i in range(1000) %}{{ 'x' * 1000 }}{% endfor %}"
-        let template = try JinjaTemplate(source: source, limits: JinjaLimits(maxOutputBytes: 100_000))
-        let error = jinjaError { _ = try template.render(context: [:]) }
+        let error = renderError(source, JinjaLimits(maxOutputBytes: 100_000))
         #expect(error?.kind == .limit)
     }
 
     @Test func doublingAStringHitsTheSizeLimitNotMemory() throws {
         let source = "{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}"
-        let template = try JinjaTemplate(source: source, limits: JinjaLimits(maxOutputBytes: 1 << 20))
-        let error = jinjaError { _ = try template.render(context: [:]) }
+        let error = renderError(source, JinjaLimits(maxOutputBytes: 1 << 20))
         #expect(error?.kind == .limit)
     }
 
     @Test func doublingAListHitsTheSizeLimit() throws {
         let source = "{% set ns = namespace(l=[1]) %}{% for i in range(64) %}{% set ns.l = ns.l + ns.l %}{% endfor %}"
-        let template = try JinjaTemplate(source: source, limits: JinjaLimits(maxOutputBytes: 1 << 20))
-        let error = jinjaError { _ = try template.render(context: [:]) }
+        let error = renderError(source, JinjaLimits(maxOutputBytes: 1 << 20))
         #expect(error?.kind == .limit)
     }
 
     @Test func hugeRepetitionIsRefusedBeforeAllocating() throws {
-        let template = try JinjaTemplate(source: "{{ ('x' * 1000000000000)|length }}{{ ([0] * 1000000000000)|length }}")
-        let error = jinjaError { _ = try template.render(context: [:]) }
+        let error = renderError("{{ ('x' * 1000000000000)|length }}{{ ([0] * 1000000000000)|length }}")
         #expect(error?.kind == .limit)
     }
 
@@ -107,8 +106,7 @@ import Testing
     }
 
     @Test func unboundedMacroRecursionStops() throws {
-        let template = try JinjaTemplate(source: "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}")
-        let error = jinjaError { _ = try template.render(context: [:]) }
+        let error = renderError("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}")
         #expect(error?.kind == .limit)
     }
 
