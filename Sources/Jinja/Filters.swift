@@ -15,6 +15,7 @@ extension Renderer {
         case "first":
             return try Filters.sequence(value).first ?? .undefined(JinjaUndefined(hint: "No first item, sequence was empty."))
         case "last":
+            if case .iterator(let iterator) = value { throw JinjaError(.type, "'\(iterator.typeName)' object is not reversible") }
             return try Filters.sequence(value).last ?? .undefined(JinjaUndefined(hint: "No last item, sequence was empty."))
         case "list":
             return .list(try Filters.sequence(value))
@@ -29,10 +30,11 @@ extension Renderer {
             }
             let separator = args.value(0, "d").map(PythonRepr.str) ?? ""
             return .string(items.map(PythonRepr.str).joined(separator: separator))
+        // jinja2's map and select family are generators that yield nothing for a false value.
         case "map":
-            return .list(try mapFilter(value, args))
+            return .iterator(JinjaIterator(value.isTruthy ? try mapFilter(value, args) : []))
         case "select", "reject", "selectattr", "rejectattr":
-            return .list(try selectFilter(name, value, args))
+            return .iterator(JinjaIterator(value.isTruthy ? try selectFilter(name, value, args) : []))
         case "unique":
             var seen: [JinjaValue] = []
             var result: [JinjaValue] = []
@@ -45,7 +47,7 @@ extension Renderer {
                     result.append(item)
                 }
             }
-            return .list(result)
+            return .iterator(JinjaIterator(result))
         case "sort":
             let reverse = args.bool(0, "reverse") ?? false
             let caseSensitive = args.bool(1, "case_sensitive") ?? false
@@ -64,8 +66,13 @@ extension Renderer {
             }
             return .list(try Filters.stableSorted(pairs, reverse: reverse).map(\.1))
         case "reverse":
-            if case .string(let s) = value { return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed()))) }
-            return .list(try Filters.sequence(value).reversed())
+            switch value {
+            case .string(let s): return .string(String(String.UnicodeScalarView(s.unicodeScalars.reversed())))
+            // Python's reversed() of a sequence; iterators are listed first, then reversed.
+            case .list(let items), .tuple(let items): return .iterator(JinjaIterator(items.reversed(), typeName: "list_reverseiterator"))
+            case .dict(let dict): return .iterator(JinjaIterator(dict.keys.reversed(), typeName: "dict_reversekeyiterator"))
+            default: return .list(try Filters.sequence(value).reversed())
+            }
         case "sum":
             var total = args.value(1, "start") ?? .int(0)
             let attribute = args.value(0, "attribute")
@@ -103,7 +110,7 @@ extension Renderer {
                 batches.append(.list(batch))
                 index += size
             }
-            return .list(batches)
+            return .iterator(JinjaIterator(batches))
         case "attr":
             guard let attribute = try args.string(0, "name", function: "attr") else { throw JinjaError(.type, "attr() needs a name") }
             // Unlike `x.name`, `attr` never falls back to item lookup.
@@ -180,6 +187,7 @@ enum Filters {
             if undefined.isUnsafe { throw undefined.error }
             return []
         case .loop(let loop): return loop.items
+        case .iterator(let iterator): return iterator.drain()
         default: throw JinjaError(.type, "'\(value.typeName)' object is not iterable")
         }
     }

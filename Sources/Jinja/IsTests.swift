@@ -21,7 +21,7 @@ extension Renderer {
         case "number": return PythonNumber(value) != nil
         case "iterable":
             switch value {
-            case .string, .list, .tuple, .dict, .undefined, .loop: return true
+            case .string, .list, .tuple, .dict, .undefined, .loop, .iterator: return true
             default: return false
             }
         case "sequence":

@@ -54,7 +54,7 @@ struct JSONDumps {
                 try write(item, level: level + 1, into: &out)
             }
             out += newline(level) + "}"
-        case .undefined, .namespace, .callable, .loop:
+        case .undefined, .namespace, .callable, .loop, .iterator:
             throw JinjaError(.type, "Object of type \(value.typeName) is not JSON serializable")
         }
     }

@@ -41,6 +41,7 @@ enum PythonRepr {
             writeDict(ns.attributes, into: &out)
             out += ">"
         case .loop(let loop): out += "<LoopContext \(loop.index0 + 1)/\(loop.items.count)>"
+        case .iterator(let iterator): out += "<\(iterator.typeName) object>"
         case .callable(let c):
             out += c.isMacro ? "<Macro '\(c.name)'>" : "<built-in function \(c.name)>"
         }

@@ -15,6 +15,9 @@ public enum JinjaValue: Sendable {
     case callable(JinjaCallable)
     /// The `loop` variable inside `{% for %}`.
     case loop(JinjaLoop)
+    /// A one-shot Python iterator, as `map`, `select`, `unique` and `reverse` return: always
+    /// true, no length, not JSON, empty once iterated.
+    case iterator(JinjaIterator)
 
     public static func undefined(_ name: String) -> JinjaValue { .undefined(JinjaUndefined(name: name)) }
 
@@ -32,7 +35,7 @@ public enum JinjaValue: Sendable {
         case .string(let s): !s.isEmpty
         case .list(let items), .tuple(let items): !items.isEmpty
         case .dict(let d): !d.isEmpty
-        case .namespace, .callable, .loop: true
+        case .namespace, .callable, .loop, .iterator: true
         }
     }
 
@@ -51,6 +54,7 @@ public enum JinjaValue: Sendable {
         case .namespace: "Namespace"
         case .callable(let c): c.isMacro ? "Macro" : "builtin_function_or_method"
         case .loop: "LoopContext"
+        case .iterator(let iterator): iterator.typeName
         }
     }
 }
@@ -222,4 +226,22 @@ final class JoinerState {
     var used = false
 
     init(separator: String) { self.separator = separator }
+}
+
+/// The items a Python generator or iterator will still yield.
+public final class JinjaIterator: @unchecked Sendable {
+    /// "generator" or "list_reverseiterator", for messages.
+    let typeName: String
+    private var remaining: [JinjaValue]
+
+    init(_ items: [JinjaValue], typeName: String = "generator") {
+        remaining = items
+        self.typeName = typeName
+    }
+
+    /// Everything not yet consumed; the iterator is exhausted afterwards.
+    func drain() -> [JinjaValue] {
+        defer { remaining = [] }
+        return remaining
+    }
 }
