@@ -331,6 +331,8 @@ CASES = [
     ("map-select-of-none", "[{{ none|map('upper')|list }}][{{ none|selectattr('x')|list }}][{{ none|selectattr('type', 'equalto', 'code')|list|length > 0 }}][{{ ''|reject|list }}]", {}),
     ("reverse-kinds", "{{ 'abc'|reverse }} {{ (1, 2)|reverse|list }} {{ {'a': 1, 'b': 2}|reverse|list }} {{ [1, 2]|reverse|first }} {{ items|map('string')|reverse|list }}", {"items": [1, 2]}),
     ("unique-and-batch-are-generators", "{{ [1, 1, 2]|unique|list }} {{ [1, 2, 3]|batch(2)|list }} {% if []|unique %}truthy{% endif %}", {}),
+    ("filter-truncate", "[{{ 'hello world foo bar'|truncate(9) }}][{{ 'hello world foo bar'|truncate(9, true) }}][{{ 'short'|truncate(3, leeway=2) }}][{{ 'abcdefghij'|truncate(8, end='~', leeway=0) }}][{{ 'ab cd'|truncate(5) }}]", {}),
+    ("filter-truncate-end-too-long", "{{ 'x'|truncate(1, end='..') }}", {}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

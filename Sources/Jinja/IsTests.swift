@@ -80,7 +80,7 @@ extension Renderer {
         "abs", "attr", "batch", "capitalize", "center", "count", "d", "default", "dictsort", "e", "escape",
         "first", "float", "forceescape", "format", "indent", "int", "items", "join", "last", "length", "list",
         "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round", "safe", "select",
-        "selectattr", "sort", "string", "sum", "title", "tojson", "trim", "unique", "upper", "wordcount",
+        "selectattr", "sort", "string", "sum", "title", "tojson", "trim", "truncate", "unique", "upper", "wordcount",
     ]
 
     static let testNames: Set<String> = [

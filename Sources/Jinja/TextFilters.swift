@@ -41,6 +41,7 @@ extension Filters {
                 ? .tuple(args.positional) : .dict(JinjaDict(args.keyword.map { (.string($0.0), $0.1) }))
             return .string(try PrintfFormat.format(PythonRepr.str(value), arguments))
         case "tojson": return .string(try toJSON(value, args))
+        case "truncate": return .string(try truncate(PythonRepr.str(value), args))
         default: return nil
         }
     }
@@ -89,6 +90,23 @@ extension Filters {
             }
         }
         return first ? indentation + result : result
+    }
+
+    /// `truncate(length=255, killwords=False, end='...', leeway=5)`: text within
+    /// length + leeway is kept; otherwise it is cut, at a space unless `killwords`.
+    static func truncate(_ text: String, _ args: CallArguments) throws -> String {
+        let length = try args.int(0, "length", function: "truncate") ?? 255
+        let killWords = args.bool(1, "killwords") ?? false
+        let end = try args.string(2, "end", function: "truncate") ?? "..."
+        let leeway = try args.int(3, "leeway", function: "truncate") ?? 5
+        let endLength = end.unicodeScalars.count
+        guard length >= endLength else { throw JinjaError(.type, "expected length >= \(endLength), got \(length)") }
+        guard leeway >= 0 else { throw JinjaError(.type, "expected leeway >= 0, got \(leeway)") }
+        let scalars = Array(text.unicodeScalars)
+        if scalars.count <= length + leeway { return text }
+        let kept = PyString.string(scalars[..<(length - endLength)])
+        if killWords { return kept + end }
+        return (PyString.rsplit(kept, separator: " ", maxSplit: 1).first ?? kept) + end
     }
 
     /// markupsafe's `escape`.
