@@ -103,11 +103,21 @@ enum Attributes {
         if step > 0 {
             var i = clamp(start, 0, low: 0, high: count)
             let end = clamp(stop, count, low: 0, high: count)
-            while i < end { result.append(items[i]); i += step }
+            while i < end {
+                result.append(items[i])
+                let (next, overflowed) = i.addingReportingOverflow(step)
+                if overflowed { break }
+                i = next
+            }
         } else {
             var i = clamp(start, count - 1, low: -1, high: count - 1)
             let end = clamp(stop, -1, low: -1, high: count - 1)
-            while i > end { result.append(items[i]); i += step }
+            while i > end {
+                result.append(items[i])
+                let (next, overflowed) = i.addingReportingOverflow(step)
+                if overflowed { break }
+                i = next
+            }
         }
         return result
     }

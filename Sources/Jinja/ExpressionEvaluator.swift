@@ -10,13 +10,13 @@ extension Renderer {
             if Globals.names.contains(name) { return .callable(JinjaCallable(.global(name))) }
             return .undefined(name)
         case .list(let items):
-            return .list(try items.map { try evaluate($0, in: scope) })
+            return try checkedShape(.list(try items.map { try evaluate($0, in: scope) }))
         case .tuple(let items):
-            return .tuple(try items.map { try evaluate($0, in: scope) })
+            return try checkedShape(.tuple(try items.map { try evaluate($0, in: scope) }))
         case .dict(let pairs):
             var dict = JinjaDict()
             for (key, value) in pairs { dict[try evaluate(key, in: scope)] = try evaluate(value, in: scope) }
-            return .dict(dict)
+            return try checkedShape(.dict(dict))
         case .attribute(let target, let name):
             return try Attributes.attribute(of: try evaluate(target, in: scope), name)
         case .item(let target, let key):
@@ -30,7 +30,7 @@ extension Renderer {
             return try evaluateCall(expr, in: scope, caller: nil)
         case .filter(let target, let name, let arguments, _):
             let value = try evaluate(target, in: scope)
-            return try checkedSize(try applyFilter(name, to: value, try evaluateArguments(arguments, in: scope)))
+            return try checkedShape(try applyFilter(name, to: value, try evaluateArguments(arguments, in: scope)))
         case .test(let target, let name, let arguments, let negated, _):
             let value = try evaluate(target, in: scope)
             let result = try applyTest(name, to: value, try evaluateArguments(arguments, in: scope))
@@ -83,6 +83,29 @@ extension Renderer {
         return value
     }
 
+    /// Containers a template builds are also held to `maxValueDepth`, so that printing,
+    /// comparing or freeing them never recurses without bound. (Namespaces, the only mutable
+    /// values, hold plain data only: see `checkNamespaceValue`.)
+    func checkedShape(_ value: JinjaValue) throws -> JinjaValue {
+        _ = try checkedSize(value)
+        if Self.isDeeper(value, than: limits.maxValueDepth) {
+            throw JinjaError(.limit, "a value nested deeper than \(limits.maxValueDepth) levels")
+        }
+        return value
+    }
+
+    /// Whether containers nest more than `budget` levels; the search itself stops there.
+    static func isDeeper(_ value: JinjaValue, than budget: Int) -> Bool {
+        switch value {
+        case .list(let items), .tuple(let items):
+            return budget <= 0 ? true : items.contains { isDeeper($0, than: budget - 1) }
+        case .dict(let dict):
+            return budget <= 0 ? true : dict.keys.contains { isDeeper($0, than: budget - 1) } || dict.values.contains { isDeeper($0, than: budget - 1) }
+        default:
+            return false
+        }
+    }
+
     func evaluateArguments(_ arguments: Expr.Arguments, in scope: Scope) throws -> CallArguments {
         var result = CallArguments()
         result.positional = try arguments.positional.map { try evaluate($0, in: scope) }
@@ -104,7 +127,7 @@ extension Renderer {
         if caller == nil, case .attribute(let receiverExpr, let name) = calleeExpr {
             let receiver = try evaluate(receiverExpr, in: scope)
             if Methods.has(name, on: receiver), !Methods.isMutating(name, on: receiver) {
-                return try checkedSize(try Methods.call(name, on: receiver, try evaluateArguments(argumentExprs, in: scope)))
+                return try checkedShape(try Methods.call(name, on: receiver, try evaluateArguments(argumentExprs, in: scope)))
             }
             return try call(try Attributes.attribute(of: receiver, name), try evaluateArguments(argumentExprs, in: scope))
         }
@@ -119,8 +142,8 @@ extension Renderer {
         case .callable(let callable):
             switch callable.kind {
             case .macro(let definition, let scope): return try callMacro(definition, scope: scope, arguments)
-            case .global(let name): return try Globals.call(name, arguments, renderer: self)
-            case .method(let receiver, let name): return try Methods.call(name, on: receiver, arguments)
+            case .global(let name): return try checkedShape(try Globals.call(name, arguments, renderer: self))
+            case .method(let receiver, let name): return try checkedShape(try Methods.call(name, on: receiver, arguments))
             case .loopCycle(let index):
                 guard !arguments.positional.isEmpty else { throw JinjaError(.type, "no items for cycling given") }
                 return arguments.positional[index % arguments.positional.count]

@@ -96,7 +96,7 @@ extension Renderer {
             }
             return best?.1 ?? .undefined(JinjaUndefined(hint: "No aggregated item, sequence was empty."))
         case "batch":
-            guard let size = try args.int(0, "linecount", function: "batch"), size > 0 else {
+            guard let size = try args.int(0, "linecount", function: "batch").map(Operators.checkedCount), size > 0 else {
                 throw JinjaError(.type, "batch size must be a positive integer")
             }
             let items = try Filters.sequence(value)

@@ -50,7 +50,9 @@ enum PrintfFormat {
                 guard let number = PythonNumber(value) else { throw JinjaError(.type, "%\(code) format: a real number is required, not \(value.typeName)") }
                 switch number {
                 case .int(let i): out += String(i)
-                case .float(let d): out += String(Int(d.rounded(.towardZero)))
+                case .float(let d):
+                    guard d.isFinite else { throw JinjaError(.type, "cannot convert float \(PythonRepr.float(d)) to integer") }
+                    out += Int(exactly: d.rounded(.towardZero)).map(String.init) ?? String(format: "%.0f", d.rounded(.towardZero))
                 }
             case "f", "F":
                 guard let number = PythonNumber(value) else { throw JinjaError(.type, "must be real number, not \(value.typeName)") }

@@ -17,8 +17,9 @@ enum Globals {
             return .string(Strftime.format(format, renderer.date))
         case "namespace":
             let attributes = try makeDict(args)
-            for key in attributes.keys {
+            for (key, value) in attributes.pairs {
                 if case .string(let s) = key { try renderer.checkNamespaceName(s) }
+                try renderer.checkNamespaceValue(value)
             }
             return .namespace(JinjaNamespace(attributes))
         case "dict":
@@ -70,11 +71,20 @@ enum Globals {
         default: throw JinjaError(.type, "range expected 1 to 3 arguments, got \(numbers.count)")
         }
         guard step != 0 else { throw JinjaError(.type, "range() arg 3 must not be zero") }
-        let length = step > 0 ? (stop > start ? (stop - start - 1) / step + 1 : 0)
-            : (start > stop ? (start - stop - 1) / -step + 1 : 0)
-        guard length <= maxRange else {
+        // The span is computed in Double so that extreme bounds cannot overflow.
+        let span = step > 0 ? Double(stop) - Double(start) : Double(start) - Double(stop)
+        let count = span > 0 ? ((span - 1) / Swift.abs(Double(step))).rounded(.down) + 1 : 0
+        guard count <= Double(maxRange) else {
             throw JinjaError(.security, "Range too big. The sandbox blocks ranges larger than MAX_RANGE (\(maxRange)).")
         }
-        return (0..<length).map { start + $0 * step }
+        var values: [Int] = []
+        values.reserveCapacity(Int(count))
+        var value = start
+        for _ in 0..<Int(count) {
+            values.append(value)
+            // Wrapping: only the step after the last value can leave Int's range.
+            value = value &+ step
+        }
+        return values
     }
 }

@@ -78,6 +78,13 @@ enum Operators {
     /// result is allocated before any size check could see it.
     static let maxRepetitionSize = 1 << 28
 
+    /// A width or count a template asked for (padding, indentation, repetition), refused
+    /// when building it would exceed `maxRepetitionSize`.
+    static func checkedCount(_ n: Int) throws -> Int {
+        guard n <= maxRepetitionSize else { throw JinjaError(.limit, "a width or count of \(n) is too large") }
+        return n
+    }
+
     /// `'ab' * 3` and `[1] * 2`.
     private static func repetition(_ sequence: JinjaValue, _ count: JinjaValue) throws -> JinjaValue? {
         let n: Int

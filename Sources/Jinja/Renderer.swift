@@ -190,6 +190,7 @@ final class Renderer {
                 throw JinjaError(.type, "cannot assign attribute on non-namespace object")
             }
             try checkNamespaceName(attribute)
+            try checkNamespaceValue(value)
             namespace.attributes[attribute] = value
         }
     }
@@ -198,6 +199,29 @@ final class Renderer {
     func checkNamespaceName(_ name: String) throws {
         if name.hasPrefix("_") {
             throw JinjaError(.security, "Chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(name)'. Please rename the attribute.")
+        }
+    }
+
+    /// Namespaces are the only state that outlives a loop iteration, so they are the only way
+    /// a template could chain objects without bound (a namespace holding the previous one,
+    /// a macro's scope holding a namespace...), which printing or freeing would then recurse
+    /// through. They hold plain data only; real chat templates store nothing else in them.
+    func checkNamespaceValue(_ value: JinjaValue) throws {
+        guard Self.isPlainData(value, budget: limits.maxValueDepth) else {
+            throw JinjaError(.security, "a namespace attribute may hold strings, numbers, lists and dicts (at most \(limits.maxValueDepth) levels deep), not namespaces, macros or functions")
+        }
+    }
+
+    static func isPlainData(_ value: JinjaValue, budget: Int) -> Bool {
+        switch value {
+        case .undefined, .none, .bool, .int, .float, .string: return true
+        case .list(let items), .tuple(let items): return budget > 0 && items.allSatisfy { isPlainData($0, budget: budget - 1) }
+        case .dict(let dict):
+            return budget > 0 && dict.keys.allSatisfy { isPlainData($0, budget: budget - 1) }
+                && dict.values.allSatisfy { isPlainData($0, budget: budget - 1) }
+        case .iterator(let iterator): return budget > 0 && iterator.pending.allSatisfy { isPlainData($0, budget: budget - 1) }
+        case .loop(let loop): return budget > 0 && loop.items.allSatisfy { isPlainData($0, budget: budget - 1) }
+        case .namespace, .callable: return false
         }
     }
 

@@ -95,6 +95,9 @@ public final class JinjaIterator: @unchecked Sendable {
         self.typeName = typeName
     }
 
+    /// What iterating would yield, without consuming it.
+    var pending: [JinjaValue] { remaining }
+
     /// Everything not yet consumed; the iterator is exhausted afterwards.
     func drain() -> [JinjaValue] {
         defer { remaining = [] }

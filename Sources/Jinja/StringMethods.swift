@@ -77,11 +77,13 @@ enum StringMethods {
             let wantUpper = name == "isupper"
             return .bool(!cased.isEmpty && cased.allSatisfy { wantUpper ? !$0.properties.isLowercase : !$0.properties.isUppercase })
         case "center", "ljust", "rjust":
-            guard let width = try args.int(0, "width", function: name) else { throw JinjaError(.type, "\(name)() takes at least 1 argument") }
+            guard let width = try args.int(0, "width", function: name).map(Operators.checkedCount) else {
+                throw JinjaError(.type, "\(name)() takes at least 1 argument")
+            }
             let fill = try args.string(1, "fillchar", function: name) ?? " "
             return .string(pad(s, width: width, fill: fill, mode: name))
         case "zfill":
-            let width = try args.int(0, "width", function: name) ?? 0
+            let width = try Operators.checkedCount(try args.int(0, "width", function: name) ?? 0)
             let length = s.unicodeScalars.count
             guard width > length else { return .string(s) }
             let zeros = String(repeating: "0", count: width - length)

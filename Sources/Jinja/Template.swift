@@ -9,12 +9,16 @@ public struct JinjaLimits: Sendable, Equatable {
     public var maxCallDepth: Int
     /// Nesting of statements and expressions in the source.
     public var maxNesting: Int
+    /// Nesting of lists, dicts and namespaces a template builds (JSON input may nest 512).
+    public var maxValueDepth: Int
 
-    public init(maxSteps: Int = 10_000_000, maxOutputBytes: Int = 64 << 20, maxCallDepth: Int = 40, maxNesting: Int = 64) {
+    public init(maxSteps: Int = 10_000_000, maxOutputBytes: Int = 64 << 20, maxCallDepth: Int = 40, maxNesting: Int = 64,
+                maxValueDepth: Int = 600) {
         self.maxSteps = maxSteps
         self.maxOutputBytes = maxOutputBytes
         self.maxCallDepth = maxCallDepth
         self.maxNesting = maxNesting
+        self.maxValueDepth = maxValueDepth
     }
 }
 

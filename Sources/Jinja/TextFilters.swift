@@ -73,7 +73,7 @@ extension Filters {
         let indentation: String
         switch args.value(0, "width") ?? .int(4) {
         case .string(let s): indentation = s
-        case .int(let n): indentation = String(repeating: " ", count: max(0, n))
+        case .int(let n): indentation = String(repeating: " ", count: max(0, try Operators.checkedCount(n)))
         case let other: throw JinjaError(.type, "indent width must be an int or str, not \(other.typeName)")
         }
         let first = args.bool(1, "first") ?? false
@@ -103,7 +103,8 @@ extension Filters {
         guard length >= endLength else { throw JinjaError(.type, "expected length >= \(endLength), got \(length)") }
         guard leeway >= 0 else { throw JinjaError(.type, "expected leeway >= 0, got \(leeway)") }
         let scalars = Array(text.unicodeScalars)
-        if scalars.count <= length + leeway { return text }
+        let (limit, overflowed) = length.addingReportingOverflow(leeway)
+        if overflowed || scalars.count <= limit { return text }
         let kept = PyString.string(scalars[..<(length - endLength)])
         if killWords { return kept + end }
         return (PyString.rsplit(kept, separator: " ", maxSplit: 1).first ?? kept) + end
@@ -132,7 +133,7 @@ extension Filters {
         switch args.value(1, "indent") {
         case nil, .none?: indent = nil
         case .string(let s)?: indent = s
-        case .int(let n)?: indent = String(repeating: " ", count: max(0, n))
+        case .int(let n)?: indent = String(repeating: " ", count: max(0, try Operators.checkedCount(n)))
         case let other?: throw JinjaError(.type, "indent must be an int or str, not \(other.typeName)")
         }
         var separators: (String, String)?
@@ -269,7 +270,8 @@ extension Filters {
         case .int(let i):
             guard precision < 0 else { return .int(i) }
             let scale = Foundation.pow(10.0, Double(-precision))
-            return .int(Int((Double(i) / scale).rounded(.toNearestOrEven) * scale))
+            guard scale.isFinite, let rounded = Int(exactly: (Double(i) / scale).rounded(.toNearestOrEven) * scale) else { return .int(0) }
+            return .int(rounded)
         case .float(let d):
             return .float(DecimalRounding.round(d, precision))
         }
