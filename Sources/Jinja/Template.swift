@@ -1,3 +1,10 @@
+// The Jinja module renders Hugging Face chat templates exactly as transformers does.
+// Flow: Lexer (Token) -> Parser + ExpressionParser (AST) -> Renderer (statements) and
+// ExpressionEvaluator (expressions), which call Attributes, Operators, Filters/TextFilters,
+// IsTests, Methods/StringMethods and Globals over Python-semantics values (Value, Dict,
+// RuntimeObjects, PythonEquality, PythonRepr, JSONDumps, PyString, Formatting, Strftime).
+// Entry points: JinjaTemplate (this file) and ChatTemplateContext.
+
 /// Bounds that keep a hostile or buggy template from running away. Every limit reached is a
 /// `JinjaError` of kind `.limit`, never a crash.
 public struct JinjaLimits: Sendable, Equatable {

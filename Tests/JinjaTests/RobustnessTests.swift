@@ -44,6 +44,16 @@ import Testing
         }
     }
 
+    @Test func deepContextDataPrintsAndSerialises() throws {
+        // As deep as the JSON parser lets input nest.
+        var value: JinjaValue = .string("leaf")
+        for _ in 0..<512 { value = .list([value]) }
+        let text = try JinjaTemplate(source: "{{ x }}|{{ x|tojson }}|{{ x == x }}|{{ x|string|length }}").render(context: ["x": value]).text
+        let expected = String(repeating: "[", count: 512) + "'leaf'" + String(repeating: "]", count: 512)
+        let json = String(repeating: "[", count: 512) + "\"leaf\"" + String(repeating: "]", count: 512)
+        #expect(text == "\(expected)|\(json)|True|\(expected.count)")
+    }
+
     /// A deterministic generator, so a failure can be replayed.
     struct SplitMix64 {
         var state: UInt64
