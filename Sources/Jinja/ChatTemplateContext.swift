@@ -28,10 +28,14 @@ public struct ChatTemplateContext: Sendable {
     }
 
     /// Messages as JSON (an array of objects), the form they arrive in from the catalog.
+    /// Throws a `.type` error when `messages` is not an array.
     public init(messages: JSONValue, addGenerationPrompt: Bool = false, specialTokens: [String: String] = [:],
                 tools: JSONValue? = nil, documents: JSONValue? = nil, extra: [String: JinjaValue] = [:],
-                date: JinjaDate = JinjaDate(year: 2026, month: 1, day: 15)) {
-        self.init(messages: (messages.arrayValue ?? []).map(JinjaValue.init), addGenerationPrompt: addGenerationPrompt,
+                date: JinjaDate = JinjaDate(year: 2026, month: 1, day: 15)) throws {
+        guard let list = messages.arrayValue else {
+            throw JinjaError(.type, "chat messages must be a JSON array, not \(messages.typeName)")
+        }
+        self.init(messages: list.map(JinjaValue.init), addGenerationPrompt: addGenerationPrompt,
                   specialTokens: specialTokens, tools: tools.map(JinjaValue.init), documents: documents.map(JinjaValue.init),
                   extra: extra, date: date)
     }

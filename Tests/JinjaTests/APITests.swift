@@ -8,8 +8,12 @@ import Testing
     @Test func jsonMessagesBecomeTemplateValues() throws {
         let messages = try JSONParser.parse(#"[{"role": "user", "content": "hi", "n": 2, "x": 1.5, "ok": true, "tags": ["a"]}]"#)
         let template = try JinjaTemplate(source: "{% for m in messages %}{{ m.role }}|{{ m.content }}|{{ m.n + 1 }}|{{ m.x }}|{{ m.ok }}|{{ m.tags }}{% endfor %}")
-        let text = try template.render(chat: ChatTemplateContext(messages: messages)).text
+        let text = try template.render(chat: try ChatTemplateContext(messages: messages)).text
         #expect(text == "user|hi|3|1.5|True|['a']")
+    }
+
+    @Test func messagesThatAreNotAnArrayAreRejected() throws {
+        #expect(throws: JinjaError.self) { try ChatTemplateContext(messages: try JSONParser.parse(#"{"role": "user"}"#)) }
     }
 
     @Test func chatContextPassesTokensToolsAndFlags() throws {
@@ -22,7 +26,7 @@ import Testing
     @Test func noneValuedKeysAreDroppedAndReasoningIsAliased() throws {
         let messages = try JSONParser.parse(#"[{"role": "assistant", "content": null, "reasoning": "why"}]"#)
         let template = try JinjaTemplate(source: "{% for m in messages %}{{ m.content is defined }}|{{ m.thinking }}|{{ m.reasoning_content }}|{{ m|list }}{% endfor %}")
-        let text = try template.render(chat: ChatTemplateContext(messages: messages)).text
+        let text = try template.render(chat: try ChatTemplateContext(messages: messages)).text
         #expect(text == "False|why|why|['thinking', 'role', 'reasoning', 'reasoning_content']")
     }
 

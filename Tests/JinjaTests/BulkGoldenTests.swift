@@ -35,7 +35,7 @@ import Testing
             let prompt = record["prompt"]!.boolValue!
             var messages = rows[record["row"]!.intValue!]["messages"]!.arrayValue!
             if prompt { messages.removeLast() }
-            let chat = ChatTemplateContext(messages: .array(messages), addGenerationPrompt: prompt, specialTokens: specialTokens)
+            let chat = try ChatTemplateContext(messages: .array(messages), addGenerationPrompt: prompt, specialTokens: specialTokens)
             let text = try template.render(chat: chat).text
             if text.utf8.count != record["bytes"]!.intValue! || Self.fnv1a64(text) != record["fnv"]!.stringValue! {
                 mismatches += 1

@@ -32,7 +32,7 @@ import Testing
     static func chat(_ record: JSONValue) throws -> ChatTemplateContext {
         var tokens: [String: String] = [:]
         for (key, value) in record["special_tokens"]?.objectValue?.pairs ?? JSONObject().pairs { tokens[key] = value.stringValue }
-        return ChatTemplateContext(messages: .array(try messages(record)),
+        return try ChatTemplateContext(messages: .array(try messages(record)),
                                    addGenerationPrompt: record["add_generation_prompt"]?.boolValue ?? false,
                                    specialTokens: tokens, tools: record["tools"],
                                    extra: Goldens.context(record["extra"]), date: Goldens.date(record["date"]))
