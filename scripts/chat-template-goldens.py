@@ -334,6 +334,7 @@ CASES = [
     ("filter-truncate", "[{{ 'hello world foo bar'|truncate(9) }}][{{ 'hello world foo bar'|truncate(9, true) }}][{{ 'short'|truncate(3, leeway=2) }}][{{ 'abcdefghij'|truncate(8, end='~', leeway=0) }}][{{ 'ab cd'|truncate(5) }}]", {}),
     ("filter-truncate-end-too-long", "{{ 'x'|truncate(1, end='..') }}", {}),
     ("extreme-integers", "{{ [1, 2, 3][1::9223372036854775807] }} {{ range(-9223372036854775807 - 1, 9223372036854775807, 9223372036854775807)|list }} {{ 1|round(-400) }} {{ '%d' % 1e30 }} {{ 'ab'|truncate(9223372036854775807, leeway=9) }}", {}),
+    ("unicode-classes", "{{ 'हिन्दी भाषा'|wordcount }} {{ 'e\u0301t\u00e9'|wordcount }} {{ 'हिन्दी'.isalpha() }} {{ '²'.isdigit() }} {{ '²'.isdecimal() }} {{ '½'.isnumeric() }} {{ '½'.isdigit() }} {{ 'ab1'.isalnum() }} {{ 'ΣΑΣ ΟΔΟΣ'|title }} {{ 'x_y z'|wordcount }}", {}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

@@ -214,7 +214,16 @@ enum PyString {
         return casedNeighbour((0..<index).reversed()) && !casedNeighbour((index + 1)..<scalars.count)
     }
 
-    static func isCased(_ s: Unicode.Scalar) -> Bool { s.properties.isCased }
+    /// Python's `str.isalpha` for one character: a letter (categories Lu, Ll, Lt, Lm, Lo).
+    static func isAlpha(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: true
+        default: false
+        }
+    }
+
+    /// Python's `str.isalnum` for one character (and, with `_`, the `\w` of its regexes).
+    static func isAlnum(_ s: Unicode.Scalar) -> Bool { isAlpha(s) || s.properties.numericType != nil }
 
     /// Python's `str.title()`: upper-case after any uncased character, lower-case otherwise.
     static func title(_ text: String) -> String {

@@ -67,10 +67,11 @@ enum StringMethods {
             }
             return .string(parts.joined(separator: s))
         case "isdigit", "isnumeric", "isdecimal":
-            return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.numericType != nil })
-        case "isalpha": return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic })
-        case "isalnum":
-            return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil })
+            let accepted: Set<Unicode.NumericType> = name == "isdecimal" ? [.decimal]
+                : (name == "isdigit" ? [.decimal, .digit] : [.decimal, .digit, .numeric])
+            return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.numericType.map(accepted.contains) ?? false })
+        case "isalpha": return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy(PyString.isAlpha))
+        case "isalnum": return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy(PyString.isAlnum))
         case "isspace": return .bool(!s.isEmpty && s.unicodeScalars.allSatisfy(isPythonWhitespace))
         case "isupper", "islower":
             let cased = s.unicodeScalars.filter { $0.properties.isCased }

@@ -30,7 +30,7 @@ extension Filters {
             var count = 0
             var inWord = false
             for scalar in PythonRepr.str(value).unicodeScalars {
-                let wordCharacter = scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                let wordCharacter = scalar == "_" || PyString.isAlnum(scalar)
                 if wordCharacter && !inWord { count += 1 }
                 inWord = wordCharacter
             }
@@ -50,17 +50,21 @@ extension Filters {
     /// opening bracket, lower-cases the rest (unlike Python's `str.title`).
     static func title(_ text: String) -> String {
         var out = ""
-        var atWordStart = true
+        var word = String.UnicodeScalarView()
+        func flushWord() {
+            guard let first = word.first else { return }
+            out += String(first).uppercased() + PyString.lower(String(word.dropFirst()))
+            word = String.UnicodeScalarView()
+        }
         for scalar in text.unicodeScalars {
-            let separator = isPythonWhitespace(scalar) || "-({[<".unicodeScalars.contains(scalar)
-            if separator {
+            if isPythonWhitespace(scalar) || "-({[<".unicodeScalars.contains(scalar) {
+                flushWord()
                 out.unicodeScalars.append(scalar)
-                atWordStart = true
             } else {
-                out += atWordStart ? String(scalar).uppercased() : String(scalar).lowercased()
-                atWordStart = false
+                word.append(scalar)
             }
         }
+        flushWord()
         return out
     }
 
