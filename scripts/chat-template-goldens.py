@@ -335,6 +335,9 @@ CASES = [
     ("filter-truncate-end-too-long", "{{ 'x'|truncate(1, end='..') }}", {}),
     ("extreme-integers", "{{ [1, 2, 3][1::9223372036854775807] }} {{ range(-9223372036854775807 - 1, 9223372036854775807, 9223372036854775807)|list }} {{ 1|round(-400) }} {{ '%d' % 1e30 }} {{ 'ab'|truncate(9223372036854775807, leeway=9) }}", {}),
     ("unicode-classes", "{{ 'हिन्दी भाषा'|wordcount }} {{ 'e\u0301t\u00e9'|wordcount }} {{ 'हिन्दी'.isalpha() }} {{ '²'.isdigit() }} {{ '²'.isdecimal() }} {{ '½'.isnumeric() }} {{ '½'.isdigit() }} {{ 'ab1'.isalnum() }} {{ 'ΣΑΣ ΟΔΟΣ'|title }} {{ 'x_y z'|wordcount }}", {}),
+    ("generation-scope-and-captures", "{% set ns = namespace(a=0) %}{% generation %}{% set x = 1 %}{% set ns.a = 5 %}g{% endgeneration %}[{{ x }}{{ ns.a }}]{% macro m() %}ab{% generation %}in macro{% endgeneration %}{% endmacro %}pre{{ m() }}{% set s %}{% generation %}kept{% endgeneration %}{% endset %}|{{ s }}{% generation %}o{% generation %}inner{% endgeneration %}{% endgeneration %}", {"messages": []}),
+    ("generation-loop-variables", "{% for i in ['x', 'y'] %}{% generation %}{{ loop.index }}{{ i }}{% endgeneration %},{% endfor %}", {"messages": []}),
+    ("generation-break-is-a-syntax-error", "{% for i in [1, 2] %}{% generation %}{% break %}{% endgeneration %}{% endfor %}", {"messages": []}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

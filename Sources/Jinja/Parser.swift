@@ -130,8 +130,12 @@ struct Parser {
         case "filter": return [try parseFilterBlock()]
         case "with": return try parseWith()
         case "generation":
+            // The body is a macro in transformers' extension: no loop to break out of.
             _ = advance()
+            let savedLoopDepth = loopDepth
+            loopDepth = 0
             let (body, _) = try parseBody(until: ["endgeneration"], dropEndTag: true)
+            loopDepth = savedLoopDepth
             return [.generation(body)]
         case "break", "continue":
             _ = advance()

@@ -44,6 +44,8 @@ final class Renderer {
     var output = ""
     /// > 0 while output goes into a `set` block, macro or filter block instead of the result.
     var captureDepth = 0
+    /// Bytes of the result when the outermost capture began: all transformers can see then.
+    var resultBytesAtCapture = 0
     var generationSpans: [Range<Int>] = []
     var steps = 0
     var callDepth = 0
@@ -69,6 +71,7 @@ final class Renderer {
     /// Renders `body` into a string of its own (set blocks, macros, filter blocks).
     func capture(_ body: [Node], in scope: Scope) throws -> String {
         let saved = output
+        if captureDepth == 0 { resultBytesAtCapture = output.utf8.count }
         output = ""
         captureDepth += 1
         defer { captureDepth -= 1 }
@@ -129,10 +132,12 @@ final class Renderer {
                 let text = try capture(body, in: scope)
                 try located(offset) { try write(PythonRepr.str(try applyFilters(filters, to: .string(text), in: scope))) }
             case .generation(let body):
-                let start = output.utf8.count
-                let flow = try execute(body, in: scope)
-                if captureDepth == 0 { generationSpans.append(start..<output.utf8.count) }
-                if flow != .normal { return flow }
+                // transformers renders the body as a macro (its own scope), then reports it
+                // at the length of the top-level output so far, even inside a capture.
+                let text = try capture(body, in: Scope(parent: scope))
+                let start = captureDepth == 0 ? output.utf8.count : resultBytesAtCapture
+                generationSpans.append(start..<(start + text.utf8.count))
+                try write(text)
             case .scoped(let body):
                 let flow = try execute(body, in: Scope(parent: scope))
                 if flow != .normal { return flow }

@@ -33,7 +33,9 @@ public struct JinjaLimits: Sendable, Equatable {
 public struct JinjaRendering: Sendable, Equatable {
     public var text: String
     /// UTF-8 byte ranges of `text` produced inside `{% generation %}` blocks, in order
-    /// (transformers' `generation_indices`, which count characters instead).
+    /// (transformers' `generation_indices`, which count characters instead). A block inside a
+    /// macro, `set` or `filter` block is reported where transformers reports it: at the length
+    /// of the top-level output when that capture began.
     public var generationSpans: [Range<Int>]
 
     /// The spans in Unicode scalars (Python string indices), as transformers reports them.
