@@ -338,6 +338,7 @@ CASES = [
     ("generation-scope-and-captures", "{% set ns = namespace(a=0) %}{% generation %}{% set x = 1 %}{% set ns.a = 5 %}g{% endgeneration %}[{{ x }}{{ ns.a }}]{% macro m() %}ab{% generation %}in macro{% endgeneration %}{% endmacro %}pre{{ m() }}{% set s %}{% generation %}kept{% endgeneration %}{% endset %}|{{ s }}{% generation %}o{% generation %}inner{% endgeneration %}{% endgeneration %}", {"messages": []}),
     ("generation-loop-variables", "{% for i in ['x', 'y'] %}{% generation %}{{ loop.index }}{{ i }}{% endgeneration %},{% endfor %}", {"messages": []}),
     ("generation-break-is-a-syntax-error", "{% for i in [1, 2] %}{% generation %}{% break %}{% endgeneration %}{% endfor %}", {"messages": []}),
+    ("block-scopes", "{% filter upper %}{% set x = 'in' %}{% endfilter %}[{{ x }}]{% set a = 5 %}{% with a = 1, b = a %}{{ a }}{{ b }}{% endwith %}{{ a }}{% set t = 'top' %}{% set s %}{% set t = 'inner' %}{% endset %}{{ t }}{% set x %}{% for i in [1, 2] %}{{ loop.index }}{% endfor %}{% endset %}{{ x }}{{ x|length }}", {}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

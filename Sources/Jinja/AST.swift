@@ -89,8 +89,8 @@ indirect enum Node: Sendable {
     case filterBlock(filters: [FilterCall], body: [Node], offset: Int)
     /// transformers' `{% generation %}`: renders its body and reports where that text landed.
     case generation([Node])
-    /// `{% with %}`: a body whose assignments do not leak out.
-    case scoped([Node])
+    /// `{% with a = x, b = y %}`: values evaluated outside, bound in a scope of the body's own.
+    case with([(AssignTarget, Expr)], body: [Node], offset: Int)
     case breakLoop
     case continueLoop
 }

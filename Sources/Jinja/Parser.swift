@@ -189,7 +189,7 @@ struct Parser {
         return .assignBlock(target, filters: filters, body: body, offset: start.offset)
     }
 
-    /// `{% with a = 1, b = 2 %}...{% endwith %}`: assignments that live in a scope of their own.
+    /// `{% with a = 1, b = 2 %}...{% endwith %}`.
     mutating func parseWith() throws -> [Node] {
         let start = advance()
         var targets: [AssignTarget] = []
@@ -201,8 +201,7 @@ struct Parser {
             values.append(try parseExpression())
         }
         let (body, _) = try parseBody(until: ["endwith"], dropEndTag: true)
-        let assignments = zip(targets, values).map { Node.assign($0, $1, offset: start.offset) }
-        return [.scoped(assignments + body)]
+        return [.with(Array(zip(targets, values)), body: body, offset: start.offset)]
     }
 
     mutating func parseMacro() throws -> Node {

@@ -119,7 +119,8 @@ final class Renderer {
             case .assign(let target, let expr, let offset):
                 try located(offset) { try assign(try evaluate(expr, in: scope), to: target, in: scope) }
             case .assignBlock(let target, let filters, let body, let offset):
-                let text = try capture(body, in: scope)
+                // As in jinja2, a block's own assignments stay inside it.
+                let text = try capture(body, in: Scope(parent: scope))
                 try located(offset) { try assign(try applyFilters(filters, to: .string(text), in: scope), to: target, in: scope) }
             case .macro(let definition):
                 scope.set(definition.name, .callable(JinjaCallable(.macro(definition, scope))))
@@ -129,7 +130,7 @@ final class Renderer {
                     try write(PythonRepr.str(try evaluateCall(call, in: scope, caller: callerValue)))
                 }
             case .filterBlock(let filters, let body, let offset):
-                let text = try capture(body, in: scope)
+                let text = try capture(body, in: Scope(parent: scope))
                 try located(offset) { try write(PythonRepr.str(try applyFilters(filters, to: .string(text), in: scope))) }
             case .generation(let body):
                 // transformers renders the body as a macro (its own scope), then reports it
@@ -138,8 +139,11 @@ final class Renderer {
                 let start = captureDepth == 0 ? output.utf8.count : resultBytesAtCapture
                 generationSpans.append(start..<(start + text.utf8.count))
                 try write(text)
-            case .scoped(let body):
-                let flow = try execute(body, in: Scope(parent: scope))
+            case .with(let bindings, let body, let offset):
+                let inner = Scope(parent: scope)
+                let values = try located(offset) { try bindings.map { try evaluate($0.1, in: scope) } }
+                for ((target, _), value) in zip(bindings, values) { try located(offset) { try assign(value, to: target, in: inner) } }
+                let flow = try execute(body, in: inner)
                 if flow != .normal { return flow }
             case .breakLoop:
                 return .breakLoop
