@@ -167,7 +167,7 @@ final class Renderer {
             }
         }
         if items.isEmpty {
-            _ = try execute(loop.otherwise, in: scope)
+            _ = try execute(loop.otherwise, in: Scope(parent: scope))
             return
         }
         // One loop object advances through the items, as jinja2's LoopContext does.
