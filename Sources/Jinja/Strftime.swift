@@ -11,6 +11,15 @@ public struct JinjaDate: Sendable, Equatable {
         (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
     }
 
+    /// A real calendar date and time of day (Python's `datetime` accepts no other).
+    var isValid: Bool {
+        guard (1...9999).contains(year), (1...12).contains(month), (0...23).contains(hour),
+              (0...59).contains(minute), (0...59).contains(second) else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
+    }
+
     /// Days since 1970-01-01 (proleptic Gregorian).
     var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year

@@ -69,6 +69,7 @@ public final class JinjaTemplate: Sendable {
     /// Renders with `context` as the template's variables. Throws `TemplateException` when
     /// the template calls `raise_exception`, and `JinjaError` for every other failure.
     public func render(context: [String: JinjaValue], date: JinjaDate = JinjaDate(year: 2026, month: 1, day: 15)) throws -> JinjaRendering {
+        guard date.isValid else { throw JinjaError(.type, "invalid date for strftime_now: \(date)") }
         let renderer = Renderer(limits: limits, date: date, positions: positions)
         _ = try renderer.execute(body, in: Scope(parent: nil, context: context))
         return JinjaRendering(text: renderer.output, generationSpans: renderer.generationSpans)

@@ -59,6 +59,14 @@ import Testing
         #expect(try template.render(context: [:], date: JinjaDate(year: 2000, month: 1, day: 1)).text == "Saturday 01 January 2000, 001")
     }
 
+    @Test func impossibleDatesAreRejected() throws {
+        let template = try JinjaTemplate(source: "{{ strftime_now('%d') }}")
+        for date in [JinjaDate(year: 2025, month: 2, day: 29), JinjaDate(year: 2026, month: 13, day: 1),
+                     JinjaDate(year: 2026, month: 1, day: 1, hour: 24)] {
+            #expect(throws: JinjaError.self) { try template.render(context: [:], date: date) }
+        }
+    }
+
     @Test func aTemplateRendersConcurrently() async throws {
         let template = try JinjaTemplate(source: "{% for m in messages %}{{ m }}{% endfor %}")
         try await withThrowingTaskGroup(of: String.self) { group in
