@@ -197,6 +197,7 @@ enum Operators {
             }
             return PyString.find(needle, in: text) != nil
         case .list(let items), .tuple(let items): return items.contains { pythonEquals($0, item) }
+        case .iterator(let iterator): return iterator.advance(past: { pythonEquals($0, item) })
         case .dict(let dict): return dict[item] != nil
         case .undefined(let u):
             if u.isUnsafe { throw u.error }

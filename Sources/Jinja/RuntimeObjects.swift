@@ -98,6 +98,16 @@ public final class JinjaIterator: @unchecked Sendable {
     /// What iterating would yield, without consuming it.
     var pending: [JinjaValue] { remaining }
 
+    /// Consumes items up to and including the first that matches, as Python's `in` does.
+    func advance(past matches: (JinjaValue) -> Bool) -> Bool {
+        guard let index = remaining.firstIndex(where: matches) else {
+            remaining = []
+            return false
+        }
+        remaining.removeFirst(index + 1)
+        return true
+    }
+
     /// Everything not yet consumed; the iterator is exhausted afterwards.
     func drain() -> [JinjaValue] {
         defer { remaining = [] }
