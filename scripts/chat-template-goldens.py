@@ -341,6 +341,7 @@ CASES = [
     ("block-scopes", "{% filter upper %}{% set x = 'in' %}{% endfilter %}[{{ x }}]{% set a = 5 %}{% with a = 1, b = a %}{{ a }}{{ b }}{% endwith %}{{ a }}{% set t = 'top' %}{% set s %}{% set t = 'inner' %}{% endset %}{{ t }}{% set x %}{% for i in [1, 2] %}{{ loop.index }}{% endfor %}{% endset %}{{ x }}{{ x|length }}", {}),
     ("loop-and-macro-scopes", "{% for x in [] %}{% else %}{% set z = 1 %}{% endfor %}[{{ z }}]{% macro m(a, b=a) %}{{ a }}{{ b }}{% endmacro %}{{ m(3) }}{% set item = 'outer' %}{% for item in [1] %}{{ item }}{% endfor %}{{ item }}{% set x = 'o' %}{% for x in [] %}{% else %}{{ x }}{% endfor %}{% for a in [1] %}{% for b in [2] %}{% set c = a + b %}{% endfor %}[{{ c }}]{% endfor %}[{{ loop }}]{% for x in [1, 2] %}{{ loop.length }}{% for y in [3] %}{{ loop.length }}{% endfor %}{% endfor %}{% macro k() %}{{ caller() }}{% endmacro %}{% call k() %}{% set q = 1 %}c{% endcall %}{{ q }}{% macro p(x) %}{{ x }}{% endmacro %}{{ p() }}|{{ p(2) }}", {}),
     ("in-generator", "{% set g = [1, 2, 3]|select %}{{ 2 in g }}{{ g|list }}{{ 5 in [1]|select }}", {}),
+    ("first-of-generator", "{% set g = [1, 2, 3]|select %}{{ g|first }}{{ g|list }}{{ []|select|first is defined }}", {}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

@@ -13,7 +13,8 @@ extension Renderer {
         case "length", "count":
             return .int(try Filters.length(value))
         case "first":
-            return try Filters.sequence(value).first ?? .undefined(JinjaUndefined(hint: "No first item, sequence was empty."))
+            let first = if case .iterator(let iterator) = value { iterator.next() } else { try Filters.sequence(value).first }
+            return first ?? .undefined(JinjaUndefined(hint: "No first item, sequence was empty."))
         case "last":
             if case .iterator(let iterator) = value { throw JinjaError(.type, "'\(iterator.typeName)' object is not reversible") }
             return try Filters.sequence(value).last ?? .undefined(JinjaUndefined(hint: "No last item, sequence was empty."))

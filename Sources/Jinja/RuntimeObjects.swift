@@ -98,6 +98,9 @@ public final class JinjaIterator: @unchecked Sendable {
     /// What iterating would yield, without consuming it.
     var pending: [JinjaValue] { remaining }
 
+    /// Python's `next(it)`: the next item, consumed.
+    func next() -> JinjaValue? { remaining.isEmpty ? nil : remaining.removeFirst() }
+
     /// Consumes items up to and including the first that matches, as Python's `in` does.
     func advance(past matches: (JinjaValue) -> Bool) -> Bool {
         guard let index = remaining.firstIndex(where: matches) else {

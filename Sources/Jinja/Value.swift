@@ -60,7 +60,7 @@ public enum JinjaValue: Sendable {
 }
 
 extension JinjaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral {
+    ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
@@ -69,7 +69,6 @@ extension JinjaValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, E
     public init(dictionaryLiteral elements: (String, JinjaValue)...) {
         self = .dict(JinjaDict(elements.map { (.string($0.0), $0.1) }))
     }
-    public init(nilLiteral: ()) { self = .none }
 }
 
 /// jinja2's default `Undefined`: prints as "", iterates as empty, is false, and raises
