@@ -4,6 +4,16 @@
 // IsTests, Methods/StringMethods and Globals over Python-semantics values (Value, Dict,
 // RuntimeObjects, PythonEquality, PythonRepr, JSONDumps, PyString, Formatting, Strftime).
 // Entry points: JinjaTemplate (this file) and ChatTemplateContext.
+//
+// Known differences from jinja2, none of which real chat templates exercise: integers are
+// 64-bit (overflow is an error); generators (map, select, ...) are computed eagerly, so an
+// error inside one surfaces even if it is never iterated; range() and dict.items()/keys()/
+// values() are lists (they print and serialise as lists); `safe`/`escape` return plain
+// strings (no Markup auto-escaping on concatenation); recursive for-loops, cycler, lipsum,
+// include/extends/import/block and the filters groupby, wordwrap, striptags, urlencode,
+// urlize, xmlattr, pprint, filesizeformat and slice are not implemented (they raise);
+// format specifications in str.format and %-flags are refused; a namespace attribute may
+// only hold plain data (see Renderer.checkNamespaceValue).
 
 /// Bounds that keep a hostile or buggy template from running away. Every limit reached is a
 /// `JinjaError` of kind `.limit`, never a crash.
