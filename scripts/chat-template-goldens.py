@@ -8,8 +8,11 @@ the same `_normalize_chat_messages`), with `strftime_now` fixed by replacing the
 the module's global reads. Also renders small synthetic templates that exercise each filter,
 test and statement through the same compiled environment (`_compile_jinja_template`).
 
-    python3 -m venv /work/venvs/jinja && /work/venvs/jinja/bin/pip install transformers jinja2
-    /work/venvs/jinja/bin/python scripts/chat-template-goldens.py
+Install the peer (the goldens were written with transformers 5.24.0 and jinja2 3.1.6; no
+torch needed) and run from the package root, with ../shared/data present:
+
+    python3 -m venv .venv-goldens && .venv-goldens/bin/pip install "transformers==5.24.0" "jinja2==3.1.6"
+    .venv-goldens/bin/python scripts/chat-template-goldens.py
 
 Writes fixtures/chat_templates/{templates,synthetic,bulk}.golden.jsonl. The bulk file renders
 every row of ultrafeedback_binarized/test_prefs.jsonl (whole conversation; prompt with a
