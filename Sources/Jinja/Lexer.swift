@@ -254,7 +254,7 @@ struct Lexer {
 
     private mutating func lexOperator(at i: Int, balance: inout [Unicode.Scalar]) throws -> Int {
         guard let op = Self.operators.first(where: { starts(with: $0, at: i) }) else {
-            throw error("unexpected char '\(src[i])'", at: i)
+            throw error("unexpected char '\(src[i])' at \(i)", at: i)
         }
         switch op {
         case "(": balance.append(")")
@@ -334,7 +334,7 @@ struct Lexer {
                 i += 1
             }
         }
-        guard i < src.count else { throw error("unexpected char \(quote == "'" ? "\"'\"" : "'\"'")", at: start) }
+        guard i < src.count else { throw error("unexpected char \(quote == "'" ? "\"'\"" : "'\"'") at \(start)", at: start) }
         tokens.append(Token(kind: .string, text: String(value), offset: start))
         return i + 1
     }

@@ -8,6 +8,8 @@ struct Parser {
     var nesting = 0
     /// For `break` / `continue`, which only make sense inside a loop body.
     var loopDepth = 0
+    /// The tags of the blocks being parsed, innermost last, for end-of-template errors.
+    var openTags: [String] = []
 
     init(tokens: [Token], positions: SourcePositions, maxNesting: Int) {
         self.tokens = tokens
@@ -79,7 +81,7 @@ struct Parser {
 
     /// Template data and tags up to one of `endTags`; returns the body and the end tag's name,
     /// leaving the stream on that name.
-    mutating func subparse(until endTags: Set<String>) throws -> ([Node], String?) {
+    mutating func subparse(until endTags: [String]) throws -> ([Node], String?) {
         var body: [Node] = []
         while true {
             let token = current
@@ -96,13 +98,17 @@ struct Parser {
                 _ = advance()
                 if current.kind == .name, endTags.contains(current.text) { return (body, current.text) }
                 try enter()
+                openTags.append(current.text)
                 body.append(contentsOf: try parseStatement())
+                openTags.removeLast()
                 leave()
                 _ = try expect(.blockEnd, "end of statement block")
             case .endOfTemplate:
                 if endTags.isEmpty { return (body, nil) }
-                let wanted = endTags.sorted().map { "'\($0)'" }.joined(separator: " or ")
-                throw error("Unexpected end of template. Jinja was looking for the following tags: \(wanted).")
+                let wanted = endTags.map { "'\($0)'" }.joined(separator: " or ")
+                var message = "Unexpected end of template. Jinja was looking for the following tags: \(wanted)."
+                if let open = openTags.last { message += " The innermost block that needs to be closed is '\(open)'." }
+                throw error(message)
             default:
                 throw error("unexpected '\(token.describe)'")
             }
@@ -110,7 +116,7 @@ struct Parser {
     }
 
     /// The rest of an opening tag, then its body up to one of `endTags`.
-    mutating func parseBody(until endTags: Set<String>, dropEndTag: Bool = false) throws -> ([Node], String) {
+    mutating func parseBody(until endTags: [String], dropEndTag: Bool = false) throws -> ([Node], String) {
         _ = try expect(.blockEnd, "end of statement block")
         let (body, end) = try subparse(until: endTags)
         guard let end else { throw error("unexpected end of template") }
@@ -139,7 +145,7 @@ struct Parser {
             return [.generation(body)]
         case "break", "continue":
             _ = advance()
-            guard loopDepth > 0 else { throw error("'\(token.text)' outside of a loop", at: token) }
+            guard loopDepth > 0 else { throw error("'\(token.text)' outside loop", at: token) }
             return [token.text == "break" ? .breakLoop : .continueLoop]
         default:
             throw error("Encountered unknown tag '\(token.text)'.", at: token)

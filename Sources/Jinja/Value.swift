@@ -51,7 +51,7 @@ public enum JinjaValue: Sendable {
         case .list: "list"
         case .tuple: "tuple"
         case .dict: "dict"
-        case .namespace: "Namespace"
+        case .namespace: "TemplateNamespace"
         case .callable(let c): c.isMacro ? "Macro" : "builtin_function_or_method"
         case .loop: "LoopContext"
         case .iterator(let iterator): iterator.typeName

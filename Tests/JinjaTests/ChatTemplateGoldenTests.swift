@@ -51,7 +51,9 @@ import Testing
             if let expected = Goldens.expectedFailure(record["error"]) {
                 switch outcome {
                 case .success(let rendering): Issue.record("\(label): rendered \(rendering.text.debugDescription), transformers raised \(expected)")
-                case .failure(let error): #expect(Goldens.failure(of: error) == expected, "\(label): \(error)")
+                case .failure(let error):
+                    #expect(Goldens.failure(of: error) == expected, "\(label): \(error)")
+                    #expect(Goldens.message(of: error) == record["error"]?["message"]?.stringValue, "\(label)")
                 }
             } else {
                 #expect(try outcome.get().text == record["text"]!.stringValue!, "\(label)")

@@ -49,6 +49,11 @@ enum Goldens {
         }
     }
 
+    /// The message pref gave, to compare with the peer's.
+    static func message(of error: Error) -> String? {
+        (error as? JinjaError)?.message ?? (error as? TemplateException)?.message
+    }
+
     /// What pref raised, in the same terms.
     static func failure(of error: Error) -> ExpectedFailure? {
         if let raised = error as? TemplateException { return .templateException(raised.message) }
