@@ -345,6 +345,7 @@ CASES = [
     ("loop-and-macro-scopes", "{% for x in [] %}{% else %}{% set z = 1 %}{% endfor %}[{{ z }}]{% macro m(a, b=a) %}{{ a }}{{ b }}{% endmacro %}{{ m(3) }}{% set item = 'outer' %}{% for item in [1] %}{{ item }}{% endfor %}{{ item }}{% set x = 'o' %}{% for x in [] %}{% else %}{{ x }}{% endfor %}{% for a in [1] %}{% for b in [2] %}{% set c = a + b %}{% endfor %}[{{ c }}]{% endfor %}[{{ loop }}]{% for x in [1, 2] %}{{ loop.length }}{% for y in [3] %}{{ loop.length }}{% endfor %}{% endfor %}{% macro k() %}{{ caller() }}{% endmacro %}{% call k() %}{% set q = 1 %}c{% endcall %}{{ q }}{% macro p(x) %}{{ x }}{% endmacro %}{{ p() }}|{{ p(2) }}", {}),
     ("in-generator", "{% set g = [1, 2, 3]|select %}{{ 2 in g }}{{ g|list }}{{ 5 in [1]|select }}", {}),
     ("first-of-generator", "{% set g = [1, 2, 3]|select %}{{ g|first }}{{ g|list }}{{ []|select|first is defined }}", {}),
+    ("method-start-end-arguments", "{{ 'abcabc'.startswith('b', 1) }} {{ 'abcabc'.endswith('b', 0, 2) }} {{ 'abcabc'.find('a', 1) }} {{ 'abcabc'.find('c', -2) }} {{ 'abcabc'.rfind('a', 0, 3) }} {{ 'abcabc'.count('b', 2) }} {{ 'abc'.find('', 5) }} {{ 'abc'.startswith('', 4) }} {{ 'héllo'.find('l', 3) }} {{ 'abc'.count('', 1, 2) }}", {}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

@@ -20,6 +20,7 @@ enum StringMethods {
             return .list(PyString.splitLines(s, keepEnds: args.bool(0, "keepends") ?? false).map { .string($0) })
         case "startswith", "endswith":
             guard let affix = args.value(0, "prefix") else { throw JinjaError(.type, "\(name)() takes at least 1 argument (0 given)") }
+            guard let (s, _) = try window(s, args, function: name) else { return .bool(false) }
             let candidates: [JinjaValue]
             switch affix {
             case .string: candidates = [affix]
@@ -46,17 +47,21 @@ enum StringMethods {
             return .string(PyString.replace(s, old, new, count: try args.int(2, "count", function: name) ?? -1))
         case "find", "index", "rfind", "rindex":
             guard let needle = try args.string(0, "sub", function: name) else { throw JinjaError(.type, "\(name)() takes at least 1 argument") }
-            let offsets = PyString.occurrences(of: needle, in: s)
-            let byteOffset = name.hasPrefix("r") ? lastOccurrence(of: needle, in: s) : offsets.first
-            guard let byteOffset else {
+            let found = try window(s, args, function: name).flatMap { text, offset in
+                (name.hasPrefix("r") ? lastOccurrence(of: needle, in: text) : PyString.find(needle, in: text)).map {
+                    offset + String(decoding: Array(text.utf8)[..<$0], as: UTF8.self).unicodeScalars.count
+                }
+            }
+            guard let found else {
                 if name.hasSuffix("index") { throw JinjaError(.type, "substring not found") }
                 return .int(-1)
             }
-            return .int(String(decoding: Array(s.utf8)[..<byteOffset], as: UTF8.self).unicodeScalars.count)
+            return .int(found)
         case "count":
             guard let needle = try args.string(0, "sub", function: name) else { throw JinjaError(.type, "count() takes at least 1 argument") }
-            if needle.isEmpty { return .int(s.unicodeScalars.count + 1) }
-            return .int(PyString.occurrences(of: needle, in: s).count)
+            guard let (text, _) = try window(s, args, function: name) else { return .int(0) }
+            if needle.isEmpty { return .int(text.unicodeScalars.count + 1) }
+            return .int(PyString.occurrences(of: needle, in: text).count)
         case "join":
             guard let iterable = args.value(0, "iterable") else { throw JinjaError(.type, "join() takes exactly one argument") }
             let parts = try Filters.sequence(iterable).map { part -> String in
@@ -118,6 +123,22 @@ enum StringMethods {
         default:
             throw JinjaError(.type, "'str' object has no attribute '\(name)'")
         }
+    }
+
+    /// `s[start:end]` for the optional `start` and `end` arguments (positions 1 and 2) and the
+    /// index it begins at; nil when `start` lies beyond the end, where Python finds nothing.
+    private static func window(_ s: String, _ args: CallArguments, function: String) throws -> (String, Int)? {
+        let start = try args.int(1, "start", function: function)
+        let end = try args.int(2, "end", function: function)
+        guard start != nil || end != nil else { return (s, 0) }
+        let scalars = Array(s.unicodeScalars)
+        let count = scalars.count
+        func clamp(_ i: Int) -> Int { i < 0 ? max(0, i + count) : min(i, count) }
+        var lower = start ?? 0
+        if lower < 0 { lower = max(0, lower + count) }
+        guard lower <= count else { return nil }
+        let upper = max(lower, end.map(clamp) ?? count)
+        return (PyString.string(scalars[lower..<upper]), lower)
     }
 
     private static func lastOccurrence(of needle: String, in s: String) -> Int? {
