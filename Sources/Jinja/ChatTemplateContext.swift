@@ -58,6 +58,8 @@ public struct ChatTemplateContext: Sendable {
 
     static func normalized(_ message: JinjaValue) -> JinjaValue {
         guard case .dict(let dict) = message else { return message }
+        // The common message has neither: keep it as it is.
+        if !dict.values.contains(where: \.isNone), !reasoningFields.contains(where: { dict[$0] != nil }) { return message }
         var kept = JinjaDict()
         for (key, value) in dict.pairs where !value.isNone { kept[key] = value }
         guard let reasoning = reasoningFields.lazy.compactMap({ kept[$0] }).first else { return .dict(kept) }
