@@ -346,6 +346,9 @@ CASES = [
     ("in-generator", "{% set g = [1, 2, 3]|select %}{{ 2 in g }}{{ g|list }}{{ 5 in [1]|select }}", {}),
     ("first-of-generator", "{% set g = [1, 2, 3]|select %}{{ g|first }}{{ g|list }}{{ []|select|first is defined }}", {}),
     ("method-start-end-arguments", "{{ 'abcabc'.startswith('b', 1) }} {{ 'abcabc'.endswith('b', 0, 2) }} {{ 'abcabc'.find('a', 1) }} {{ 'abcabc'.find('c', -2) }} {{ 'abcabc'.rfind('a', 0, 3) }} {{ 'abcabc'.count('b', 2) }} {{ 'abc'.find('', 5) }} {{ 'abc'.startswith('', 4) }} {{ 'héllo'.find('l', 3) }} {{ 'abc'.count('', 1, 2) }}", {}),
+    ("recursive-loop", "{% for node in tree recursive %}<{{ node.name }}:{{ loop.depth }}/{{ loop.depth0 }}/{{ loop.index }}{% if node.children %}[{{ loop(node.children) }}]{% endif %}>{% else %}empty{% endfor %}", {"tree": [{"name": "a", "children": [{"name": "b", "children": []}, {"name": "c", "children": [{"name": "d"}]}]}, {"name": "e", "children": []}]}),
+    ("recursive-loop-else-and-filter", "{% for n in tree if n.keep recursive %}{{ n.name }}({{ loop(n.kids) }}){% else %}-{% endfor %}", {"tree": [{"name": "a", "keep": True, "kids": [{"name": "x", "keep": False}, {"name": "y", "keep": True, "kids": []}]}, {"name": "b", "keep": False}]}),
+    ("non-recursive-loop-call", "{% for x in [1] %}{{ loop([2]) }}{% endfor %}", {}),
     # --- syntax errors
     ("syntax-unclosed-if", "{% if true %}never closed", {}),
     ("syntax-unknown-tag", "{% frobnicate %}", {}),

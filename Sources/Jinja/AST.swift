@@ -74,6 +74,8 @@ struct ForLoop: Sendable {
     var condition: Expr?
     var body: [Node]
     var otherwise: [Node]
+    /// `{% for ... recursive %}`: the body may call `loop(items)` to render items one level down.
+    var recursive: Bool
 }
 
 indirect enum Node: Sendable {

@@ -156,6 +156,21 @@ extension Renderer {
                 defer { state.used = true }
                 return .string(state.used ? state.separator : "")
             }
+        case .loop(let state):
+            guard let recursion = state.recursion else {
+                throw JinjaError(.type, "The loop must have the 'recursive' marker to be called recursively.")
+            }
+            guard let items = arguments.positional.first, arguments.positional.count == 1 else {
+                throw JinjaError(.type, "loop() takes exactly one argument")
+            }
+            callDepth += 1
+            defer { callDepth -= 1 }
+            if callDepth > limits.maxCallDepth {
+                throw JinjaError(.limit, "recursive loop nested deeper than \(limits.maxCallDepth) levels")
+            }
+            return .string(try capture {
+                try iterateLoop(recursion.loop, over: items, depth: state.depth + 1, offset: recursion.offset, in: recursion.scope)
+            })
         case .undefined(let undefined):
             throw undefined.error
         default:

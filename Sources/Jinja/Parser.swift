@@ -175,14 +175,15 @@ struct Parser {
         let iterable = try parseTuple(withConditional: false, endNames: ["recursive"])
         var condition: Expr?
         if skipName("if") { condition = try parseExpression() }
-        if current.isName("recursive") { throw error("recursive loops are not supported") }
+        let recursive = skipName("recursive")
         loopDepth += 1
         let (body, end) = try parseBody(until: ["endfor", "else"])
         loopDepth -= 1
         _ = advance()
         var otherwise: [Node] = []
         if end == "else" { otherwise = try parseBody(until: ["endfor"], dropEndTag: true).0 }
-        let loop = ForLoop(target: target, iterable: iterable, condition: condition, body: body, otherwise: otherwise)
+        let loop = ForLoop(target: target, iterable: iterable, condition: condition, body: body, otherwise: otherwise,
+                           recursive: recursive)
         return .forLoop(loop, offset: start.offset)
     }
 

@@ -35,13 +35,17 @@ final class Renderer {
 
     /// Renders `body` into a string of its own (set blocks, macros, filter blocks).
     func capture(_ body: [Node], in scope: Scope) throws -> String {
+        try capture { _ = try execute(body, in: scope) }
+    }
+
+    func capture(_ work: () throws -> Void) throws -> String {
         let saved = output
         if captureDepth == 0 { resultBytesAtCapture = output.utf8.count }
         output = ""
         captureDepth += 1
         defer { captureDepth -= 1 }
         do {
-            _ = try execute(body, in: scope)
+            try work()
         } catch {
             output = saved
             throw error
@@ -120,7 +124,13 @@ final class Renderer {
     }
 
     private func runLoop(_ loop: ForLoop, offset: Int, in scope: Scope) throws {
-        var items = try located(offset) { try iterate(try evaluate(loop.iterable, in: scope)) }
+        let iterable = try located(offset) { try evaluate(loop.iterable, in: scope) }
+        try iterateLoop(loop, over: iterable, depth: 1, offset: offset, in: scope)
+    }
+
+    /// One level of a loop; a recursive loop's `loop(items)` runs this again one level down.
+    func iterateLoop(_ loop: ForLoop, over iterable: JinjaValue, depth: Int, offset: Int, in scope: Scope) throws {
+        var items = try located(offset) { try iterate(iterable) }
         if let condition = loop.condition {
             items = try located(offset) {
                 try items.filter { item in
@@ -136,7 +146,8 @@ final class Renderer {
             return
         }
         // One loop object advances through the items, as jinja2's LoopContext does.
-        let state = JinjaLoop(items: items)
+        let recursion = loop.recursive ? LoopRecursion(loop: loop, scope: scope, offset: offset) : nil
+        let state = JinjaLoop(items: items, depth: depth, recursion: recursion)
         for index in items.indices {
             try step()
             state.index0 = index

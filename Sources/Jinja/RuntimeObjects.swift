@@ -44,10 +44,18 @@ public final class JinjaCallable: @unchecked Sendable {
 public final class JinjaLoop: @unchecked Sendable {
     let items: [JinjaValue]
     var index0 = 0
+    /// 1 for the outermost level of a recursive loop.
+    let depth: Int
+    /// Set for `recursive` loops, which `loop(items)` calls.
+    let recursion: LoopRecursion?
     /// For `loop.changed`.
     let memory = LoopMemory()
 
-    init(items: [JinjaValue]) { self.items = items }
+    init(items: [JinjaValue], depth: Int = 1, recursion: LoopRecursion? = nil) {
+        self.items = items
+        self.depth = depth
+        self.recursion = recursion
+    }
 
     func attribute(_ name: String) -> JinjaValue? {
         let length = items.count
@@ -59,8 +67,8 @@ public final class JinjaLoop: @unchecked Sendable {
         case "first": return .bool(index0 == 0)
         case "last": return .bool(index0 == length - 1)
         case "length": return .int(length)
-        case "depth": return .int(1)
-        case "depth0": return .int(0)
+        case "depth": return .int(depth)
+        case "depth0": return .int(depth - 1)
         case "previtem":
             return index0 > 0 ? items[index0 - 1] : .undefined(JinjaUndefined(hint: "there is no previous item"))
         case "nextitem":
@@ -115,5 +123,18 @@ public final class JinjaIterator: @unchecked Sendable {
     func drain() -> [JinjaValue] {
         defer { remaining = [] }
         return remaining
+    }
+}
+
+/// What `loop(items)` needs to render a recursive loop's body one level down.
+final class LoopRecursion {
+    let loop: ForLoop
+    let scope: Scope
+    let offset: Int
+
+    init(loop: ForLoop, scope: Scope, offset: Int) {
+        self.loop = loop
+        self.scope = scope
+        self.offset = offset
     }
 }

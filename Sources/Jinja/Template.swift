@@ -9,7 +9,7 @@
 // 64-bit (overflow is an error); generators (map, select, ...) are computed eagerly, so an
 // error inside one surfaces even if it is never iterated; range() and dict.items()/keys()/
 // values() are lists (they print and serialise as lists); `safe`/`escape` return plain
-// strings (no Markup auto-escaping on concatenation); recursive for-loops, cycler, lipsum,
+// strings (no Markup auto-escaping on concatenation); cycler, lipsum,
 // include/extends/import/block and the filters groupby, wordwrap, striptags, urlencode,
 // urlize, xmlattr, pprint, filesizeformat and slice are not implemented (they raise);
 // format specifications in str.format and %-flags are refused; a namespace attribute may
