@@ -110,6 +110,11 @@ import Testing
         #expect(error?.kind == .limit)
     }
 
+    @Test func aRecursiveLoopOverItselfStops() {
+        let error = renderError("{% for x in [1] recursive %}{{ loop([1]) }}{% endfor %}")
+        #expect(error?.kind == .limit)
+    }
+
     @Test func boundedMacroRecursionRuns() throws {
         let source = "{% macro count(n) %}{% if n > 0 %}{{ n }} {{ count(n - 1) }}{% endif %}{% endmacro %}{{ count(30) }}"
         let text = try JinjaTemplate(source: source).render(context: [:]).text
