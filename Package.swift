@@ -29,7 +29,8 @@ let package = Package(
         .target(name: "Parquet", dependencies: ["CSnappy", "CZlib", "CZstd", "CLZ4", "CBrotli"]),
         .target(name: "Ingest", dependencies: ["Core", "JSON", "Store", "Parquet", "CZstd", "CZlib"]),
         .target(name: "Pairs", dependencies: ["Core", "JSON", "Store"]),
-        .target(name: "Tokenizer", dependencies: ["JSON"]),
+        .target(name: "Jinja", dependencies: ["JSON"]),
+        .target(name: "Tokenizer", dependencies: ["JSON", "Jinja"]),
         .target(name: "Tokenize", dependencies: ["Core", "JSON", "Store", "Tokenizer"]),
         .target(name: "Train", dependencies: ["Core", "JSON", "Store", "Tokenizer", "Tokenize", "COpenBLAS"]),
 
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "PairsTests", dependencies: ["Pairs", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PipelineTests", dependencies: ["Store", "Core", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "JSON"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"]),
         .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "Tokenizer", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "Core", "JSON", "Tokenizer", "Tokenize", .product(name: "GRDB", package: "GRDB.swift")]),
     ]

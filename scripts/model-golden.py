@@ -42,6 +42,9 @@ VARIANTS = {
     # Longer than the 64-row attention block, with document boundaries inside blocks.
     "llama_long_packed": (dict(model_type="llama", num_attention_heads=4, num_key_value_heads=1, head_dim=4,
                                tie_word_embeddings=True, rope_theta=10000.0), "long"),
+    # Mistral: Llama's layers without biases; a sliding window longer than the sequences attends fully.
+    "mistral_window": (dict(model_type="mistral", num_attention_heads=4, num_key_value_heads=2, head_dim=4,
+                            tie_word_embeddings=False, rope_theta=1000000.0, sliding_window=64), False),
 }
 BASE = dict(vocab_size=40, hidden_size=16, intermediate_size=24, num_hidden_layers=2, rms_norm_eps=1e-6,
             max_position_embeddings=256)
@@ -162,7 +165,7 @@ def masked_ce(logits, targets, weights):
 
 
 def hf_config(cfg):
-    from transformers import LlamaConfig, Qwen2Config
+    from transformers import LlamaConfig, MistralConfig, Qwen2Config
     common = dict(vocab_size=cfg["vocab_size"], hidden_size=cfg["hidden_size"], intermediate_size=cfg["intermediate_size"],
                   num_hidden_layers=cfg["num_hidden_layers"], num_attention_heads=cfg["num_attention_heads"],
                   num_key_value_heads=cfg["num_key_value_heads"], rms_norm_eps=cfg["rms_norm_eps"],
@@ -170,12 +173,14 @@ def hf_config(cfg):
                   rope_parameters={"rope_type": "default", "rope_theta": cfg["rope_theta"]})
     if cfg["model_type"] == "qwen2":
         return Qwen2Config(**common, head_dim=cfg["head_dim"])
+    if cfg["model_type"] == "mistral":
+        return MistralConfig(**common, head_dim=cfg["head_dim"], sliding_window=cfg["sliding_window"])
     return LlamaConfig(**common, head_dim=cfg["head_dim"], attention_bias=cfg.get("attention_bias", False))
 
 
 def hf_model(cfg, state):
-    from transformers import LlamaForCausalLM, Qwen2ForCausalLM
-    cls = Qwen2ForCausalLM if cfg["model_type"] == "qwen2" else LlamaForCausalLM
+    from transformers import LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM
+    cls = {"qwen2": Qwen2ForCausalLM, "mistral": MistralForCausalLM}.get(cfg["model_type"], LlamaForCausalLM)
     model = cls(hf_config(cfg)).float().eval()
     missing, unexpected = model.load_state_dict(state, strict=False)
     allowed_missing = {"lm_head.weight"} if cfg["tie_word_embeddings"] else set()

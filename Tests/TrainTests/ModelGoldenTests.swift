@@ -6,7 +6,7 @@ import Testing
 /// The model against PyTorch (scripts/model-golden.py): logits, log-probs, loss, every
 /// gradient, and the parameters after AdamW steps with clipping and warmup.
 @Suite struct ModelGoldenTests {
-    static let variants = ["llama_gqa_tied", "llama_untied_mha", "qwen2_bias", "llama_packed", "llama_attention_bias", "llama_long_packed"]
+    static let variants = ["llama_gqa_tied", "llama_untied_mha", "qwen2_bias", "llama_packed", "llama_attention_bias", "llama_long_packed", "mistral_window"]
 
     struct Golden {
         let meta: JSONValue

@@ -165,6 +165,9 @@ public final class LlamaModel: @unchecked Sendable {
 
     private func prepare(_ batch: TokenBatch) throws(TrainError) -> Activations {
         try batch.validate(vocabSize: config.vocabSize)
+        if let window = config.slidingWindow, batch.length > window {
+            throw .invalidBatch("sequences of \(batch.length) tokens exceed the model's sliding_window \(window); use --max-length \(window) or less")
+        }
         if rope.positions < batch.length {
             rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: batch.length)
         }

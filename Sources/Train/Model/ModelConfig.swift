@@ -6,8 +6,16 @@ public struct ModelConfig: Sendable, Equatable {
     public enum Architecture: String, Sendable {
         case llama
         case qwen2
+        /// Llama's layers without biases, with an optional sliding attention window.
+        case mistral
 
-        var hfClassName: String { self == .llama ? "LlamaForCausalLM" : "Qwen2ForCausalLM" }
+        var hfClassName: String {
+            switch self {
+            case .llama: "LlamaForCausalLM"
+            case .qwen2: "Qwen2ForCausalLM"
+            case .mistral: "MistralForCausalLM"
+            }
+        }
     }
 
     public var architecture: Architecture
@@ -29,6 +37,9 @@ public struct ModelConfig: Sendable, Equatable {
     public var initializerRange: Double
     public var bosTokenId: Int?
     public var eosTokenId: Int?
+    /// Mistral's attention window: sequences up to this length attend fully, exactly as in
+    /// transformers; longer ones are refused rather than computed differently.
+    public var slidingWindow: Int?
 
     public init(
         architecture: Architecture = .llama, vocabSize: Int, hiddenSize: Int, intermediateSize: Int,
@@ -127,7 +138,7 @@ extension ModelConfig {
 
         let typeName = object["model_type"]?.stringValue ?? "llama"
         guard let architecture = Architecture(rawValue: typeName) else {
-            throw .invalidConfig("model_type \"\(typeName)\" is not supported (llama, qwen2)")
+            throw .invalidConfig("model_type \"\(typeName)\" is not supported (llama, qwen2, mistral)")
         }
         if let act = object["hidden_act"], let name = act.stringValue, name != "silu" {
             throw .invalidConfig("hidden_act \"\(name)\" is not supported (silu)")
@@ -166,6 +177,7 @@ extension ModelConfig {
             bosTokenId: try tokenId("bos_token_id"),
             eosTokenId: try tokenId("eos_token_id")
         )
+        if architecture == .mistral { slidingWindow = try int("sliding_window") }
         if architecture == .llama, qkvBias != outputBias {
             throw .invalidConfig("Llama attention_bias covers q, k, v and o together")
         }
@@ -203,6 +215,7 @@ extension ModelConfig {
         o["rope_parameters"] = .object(JSONObject([("rope_theta", .double(ropeTheta)), ("rope_type", .string("default"))]))
         o["rope_theta"] = .double(ropeTheta)
         if architecture == .qwen2 { o["use_sliding_window"] = .bool(false) }
+        if architecture == .mistral { o["sliding_window"] = slidingWindow.map { .int(Int64($0)) } ?? .null }
         o["tie_word_embeddings"] = .bool(tieWordEmbeddings)
         o["torch_dtype"] = .string("float32")
         o["use_cache"] = .bool(true)
