@@ -31,12 +31,12 @@ let package = Package(
         .target(name: "Pairs", dependencies: ["Core", "JSON", "Store"]),
         .target(name: "Jinja", dependencies: ["JSON"]),
         .target(name: "Tokenizer", dependencies: ["JSON", "Jinja"]),
-        .target(name: "Tokenize", dependencies: ["Core", "JSON", "Store", "Tokenizer"]),
+        .target(name: "Tokenize", dependencies: ["Core", "JSON", "Jinja", "Store", "Tokenizer"]),
         .target(name: "Train", dependencies: ["Core", "JSON", "Store", "Tokenizer", "Tokenize", "COpenBLAS"]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "Core", "JSON", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer", "Tokenize", "Train",
+            "Core", "JSON", "Jinja", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer", "Tokenize", "Train",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -8,6 +8,8 @@ struct Parser {
     var nesting = 0
     /// For `break` / `continue`, which only make sense inside a loop body.
     var loopDepth = 0
+    /// Whether a `{% generation %}` block was parsed (assistant masks can come from it).
+    var sawGeneration = false
     /// The tags of the blocks being parsed, innermost last, for end-of-template errors.
     var openTags: [String] = []
 
@@ -142,6 +144,7 @@ struct Parser {
             loopDepth = 0
             let (body, _) = try parseBody(until: ["endgeneration"], dropEndTag: true)
             loopDepth = savedLoopDepth
+            sawGeneration = true
             return [.generation(body)]
         case "break", "continue":
             _ = advance()

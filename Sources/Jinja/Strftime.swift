@@ -12,7 +12,7 @@ public struct JinjaDate: Sendable, Equatable {
     }
 
     /// A real calendar date and time of day (Python's `datetime` accepts no other).
-    var isValid: Bool {
+    public var isValid: Bool {
         guard (1...9999).contains(year), (1...12).contains(month), (0...23).contains(hour),
               (0...59).contains(minute), (0...59).contains(second) else { return false }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)

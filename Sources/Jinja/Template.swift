@@ -66,6 +66,8 @@ public final class JinjaTemplate: Sendable {
     let body: [Node]
     let positions: SourcePositions
     public let limits: JinjaLimits
+    /// Whether the template marks assistant output with `{% generation %}` blocks.
+    public let hasGenerationBlocks: Bool
 
     /// Throws `JinjaError` (kind `.syntax`, with line and column) for invalid templates.
     public init(source: String, limits: JinjaLimits = JinjaLimits()) throws {
@@ -73,6 +75,7 @@ public final class JinjaTemplate: Sendable {
         let (tokens, positions) = try Lexer.tokenize(source)
         var parser = Parser(tokens: tokens, positions: positions, maxNesting: limits.maxNesting)
         body = try parser.subparse(until: []).0
+        hasGenerationBlocks = parser.sawGeneration
         self.positions = positions
     }
 

@@ -65,9 +65,12 @@ public final class TokenizeJob {
         for chunkStart in stride(from: 0, to: ids.count, by: Self.chunkSize) {
             let chunk = Array(ids[chunkStart..<min(ids.count, chunkStart + Self.chunkSize)])
             let rows = try catalog.sftRows(chunk, from: settings.sftSource)
-            let docs = timed(\.bpeSeconds) { parallelMap(rows) { row in try? self.sftDocument(row) } }
-            for (row, doc) in zip(rows, docs) {
-                guard let doc, !doc.ids.isEmpty else { part.skipped["render_failed_or_empty", default: 0] += 1; continue }
+            let docs = timed(\.bpeSeconds) { parallelMap(rows) { row in Result { try self.sftDocument(row) } } }
+            for (row, outcome) in zip(rows, docs) {
+                guard case .success(let doc) = outcome, !doc.ids.isEmpty else {
+                    part.skipped[Self.skipReason(outcome.failure), default: 0] += 1
+                    continue
+                }
                 part.documents += 1
                 if settings.pack {
                     packer.add(ids: doc.ids, trainable: doc.trainable, record: row.recordId)
@@ -124,10 +127,10 @@ public final class TokenizeJob {
         for chunkStart in stride(from: 0, to: ids.count, by: Self.chunkSize) {
             let chunk = Array(ids[chunkStart..<min(ids.count, chunkStart + Self.chunkSize)])
             let rows = try catalog.pairRows(chunk)
-            let encoded = timed(\.bpeSeconds) { parallelMap(rows) { row in try? self.preferenceExample(row, split: split) } }
-            for example in encoded {
+            let encoded = timed(\.bpeSeconds) { parallelMap(rows) { row in Result { try self.preferenceExample(row, split: split) } } }
+            for outcome in encoded {
                 part.documents += 1
-                guard let example else { part.skipped["render_failed", default: 0] += 1; continue }
+                guard case .success(let example) = outcome else { part.skipped[Self.skipReason(outcome.failure), default: 0] += 1; continue }
                 switch example {
                 case .skipped(let reason): part.skipped[reason, default: 0] += 1
                 case .example(let e):
@@ -147,6 +150,16 @@ public final class TokenizeJob {
     }
 
     private enum PreferenceOutcome { case example(ShardExample), skipped(String) }
+
+    /// Why an example was left out: the template raised for this conversation (transformers
+    /// raises too; the rest of the run goes on), rendering failed, or nothing was left.
+    static func skipReason(_ error: (any Error)?) -> String {
+        switch error {
+        case nil: "empty_after_tokenization"
+        case let e as ChatTemplateError: if case .raised = e { "template_raised" } else { "render_failed" }
+        default: "render_failed"
+        }
+    }
 
     /// Prompt, chosen and rejected ids under the join rule (the prompt is the prefix both
     /// whole texts share), BOS at the start of the prompt,
@@ -211,4 +224,8 @@ public final class TokenizeJob {
         out.deallocate()
         return result
     }
+}
+
+extension Result {
+    var failure: Failure? { if case .failure(let e) = self { e } else { nil } }
 }

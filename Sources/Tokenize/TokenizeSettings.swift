@@ -1,3 +1,5 @@
+import Jinja
+import Core
 import JSON
 import Store
 import Tokenizer
@@ -38,8 +40,9 @@ public struct TokenizeSettings: Sendable, Equatable {
 
     public var json: JSONValue {
         .object(JSONObject([
-            ("template", .string(template.family.rawValue)), ("default_system_prompt", template.defaultSystemPrompt.map(JSONValue.string) ?? .null),
-            ("bos_token", .string(template.bosToken)), ("eos_token", .string(template.eosToken)),
+            ("template", .string(template.name)), ("template_sha256", .string(SHA256.hex(of: template.source))),
+            ("special_tokens", .object(JSONObject(template.specialTokens.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))),
+            ("date", .string(template.date.isoDate)),
             ("convention", .string(convention.rawValue)), ("max_length", .int(Int64(limits.maxLength))),
             ("max_prompt_length", .int(Int64(limits.maxPromptLength))), ("truncation", .string(limits.mode.rawValue)),
             ("pack", .bool(pack)), ("sft_from", .string(sftSource.rawValue)), ("loss_on", .string(lossOn.rawValue)),

@@ -1,13 +1,17 @@
 import Core
 import Foundation
+import Jinja
+import JSON
 import Store
 import Tokenizer
 
 /// Which chat template `pref tokenize` renders with.
 public enum TemplateChoice: Sendable, Equatable {
-    /// The model's own, from the tokenizer_config.json beside its tokenizer.json.
+    /// The model's own: tokenizer_config.json's `chat_template`, or chat_template.jinja beside it.
     case auto
     case family(ChatTemplateFamily)
+    /// A .jinja file, with the model folder's special tokens.
+    case file(URL)
 }
 
 /// The tokenizer and template of a `pref tokenize` run: a model's tokenizer.json (or its
@@ -24,14 +28,18 @@ public struct TokenizerSetup {
     /// The workspace copy of the tokenizer.json.
     public let saved: URL
 
-    public init(source: Source, template choice: TemplateChoice, catalog: Catalog, progress: ProgressHandler? = nil) throws {
+    /// `date` fixes `strftime_now`; without it the workspace's recorded date is used (the day
+    /// of its first tokenize).
+    public init(source: Source, template choice: TemplateChoice, date: JinjaDate? = nil, catalog: Catalog,
+                progress: ProgressHandler? = nil) throws {
         saved = catalog.layout.root.appendingPathComponent("tokenizer.json")
+        let fixedDate = try Self.templateDate(date, catalog: catalog)
         switch source {
         case .trainBPE(let vocabSize):
             guard case .family(let family) = choice else {
-                throw TokenizeError("--template auto needs a model's tokenizer_config.json; with a trained BPE name the template")
+                throw TokenizeError("a trained BPE has no chat template of its own: name a family (chatml, llama3, zephyr)")
             }
-            template = ChatTemplate(family: family)
+            template = ChatTemplate(family: family).dated(fixedDate)
             let texts = try catalog.trainSplitTexts()
             progress?(.note("tokenizer", "training a \(vocabSize)-token BPE on \(texts.count) train-split texts"))
             let trainer = try BPETrainer(options: BPETrainingOptions(vocabSize: vocabSize, specialTokens: family.specialTokens))
@@ -44,14 +52,11 @@ public struct TokenizerSetup {
                 url = url.appendingPathComponent("tokenizer.json")
             }
             do { tokenizer = try Tokenizer(contentsOf: url) } catch { throw TokenizeError("\(url.path): \(error)") }
+            let folder = url.deletingLastPathComponent()
             switch choice {
-            case .auto:
-                let config = url.deletingLastPathComponent().appendingPathComponent("tokenizer_config.json")
-                do { template = try ChatTemplate(contentsOf: config) } catch {
-                    throw TokenizeError("--template auto: \(error); or pass --template chatml, llama3 or zephyr")
-                }
-            case .family(let family):
-                template = ChatTemplate(family: family)
+            case .auto: template = try ChatTemplate(modelFolder: folder).dated(fixedDate)
+            case .file(let file): template = try ChatTemplate(modelFolder: folder, override: file).dated(fixedDate)
+            case .family(let family): template = ChatTemplate(family: family).dated(fixedDate)
             }
             if url.standardizedFileURL != saved.standardizedFileURL {
                 do {
@@ -62,5 +67,38 @@ public struct TokenizerSetup {
                 }
             }
         }
+        try Self.saveTemplate(template, beside: saved)
+    }
+
+    /// Saves the template beside the workspace's tokenizer.json the way transformers lays out a
+    /// model folder (tokenizer_config.json with the special tokens, chat_template.jinja), so
+    /// runs, generation and scoring render exactly what was tokenized.
+    static func saveTemplate(_ template: ChatTemplate, beside tokenizer: URL) throws {
+        let folder = tokenizer.deletingLastPathComponent()
+        var config = JSONObject(template.specialTokens.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+        config["chat_template_name"] = .string(template.name)
+        do {
+            try Data((JSONWriter.string(.object(config)) + "\n").utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"), options: .atomic)
+            try Data(template.source.utf8).write(to: folder.appendingPathComponent("chat_template.jinja"), options: .atomic)
+        } catch {
+            throw TokenizeError("cannot save the chat template into \(folder.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The date given, else the one the workspace recorded, else today's (then recorded).
+    static func templateDate(_ given: JinjaDate?, catalog: Catalog) throws -> JinjaDate {
+        if let given { return given }
+        if let text = try catalog.settingValue(.templateDate)?.stringValue, let recorded = JinjaDate(isoDate: text) { return recorded }
+        let today = JinjaDate.today()
+        try catalog.setSetting(.templateDate, .string(today.isoDate))
+        return today
+    }
+}
+
+extension ChatTemplate {
+    func dated(_ date: JinjaDate) -> ChatTemplate {
+        var copy = self
+        copy.date = date
+        return copy
     }
 }

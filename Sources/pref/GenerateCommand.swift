@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Jinja
 import JSON
 import Store
 import Tokenizer
@@ -24,9 +25,7 @@ struct GenerateCommand: ParsableCommand {
         let folder = RunLocator.modelFolder(runName, workspace: catalog.layout)
         let tokenizer: Tokenizer
         do { tokenizer = try Tokenizer(contentsOf: folder.appendingPathComponent("tokenizer.json")) } catch { throw CLIError("\(folder.path): \(error)") }
-        guard let family = try template ?? ChatTemplateFamily(rawValue: Self.workspaceTemplate(catalog)) else {
-            throw CLIError("the workspace's tokenize settings name an unknown template; pass --template")
-        }
+        let chat = try Self.chatTemplate(family: template, run: folder, catalog: catalog)
         var options = GenerationOptions()
         options.maxNewTokens = maxNewTokens
         options.temperature = temperature
@@ -34,17 +33,25 @@ struct GenerateCommand: ParsableCommand {
         options.seed = seed
         do {
             let model = try ModelSource.load(folder.path, vocabSize: 0, threads: ProcessInfo.processInfo.activeProcessorCount, seed: 0)
-            print(try ChatGeneration.answer(prompt, model: model, tokenizer: tokenizer, template: ChatTemplate(family: family), options: options))
+            print(try ChatGeneration.answer(prompt, model: model, tokenizer: tokenizer, template: chat, options: options))
         } catch {
             throw CLIError("\(error)")
         }
     }
 
-    static func workspaceTemplate(_ catalog: Catalog) throws -> String {
-        guard let t = try catalog.settingValue(.tokenize)?["template"]?.stringValue else {
-            throw CLIError("the workspace has no tokenize settings; pass --template")
+    /// The family asked for, else the run's own template (saved with its tokenizer), else the
+    /// workspace's; dated as the workspace's tokenize was.
+    static func chatTemplate(family: ChatTemplateFamily?, run: URL, catalog: Catalog) throws -> ChatTemplate {
+        var template: ChatTemplate
+        if let family {
+            template = ChatTemplate(family: family)
+        } else {
+            let folder = FileManager.default.fileExists(atPath: run.appendingPathComponent("chat_template.jinja").path)
+                || FileManager.default.fileExists(atPath: run.appendingPathComponent("tokenizer_config.json").path) ? run : catalog.layout.root
+            do { template = try ChatTemplate(modelFolder: folder) } catch { throw CLIError("\(error); or pass --template chatml, llama3 or zephyr") }
         }
-        return t
+        if let text = try catalog.settingValue(.templateDate)?.stringValue, let date = JinjaDate(isoDate: text) { template.date = date }
+        return template
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Jinja
 import JSON
 import Store
 import Tokenize
@@ -25,8 +26,14 @@ struct TokenizeCommand: ParsableCommand {
     @Option(name: .customLong("train-bpe"), help: "Train a byte-level BPE tokenizer of this vocabulary size on the train split instead.")
     var trainBPE: Int?
 
-    @Option(help: "Chat template: chatml, llama3, zephyr, or auto (from tokenizer_config.json).")
+    @Option(help: "Chat template: auto (the model's own: tokenizer_config.json or chat_template.jinja), or a built-in family: chatml, llama3, zephyr.")
     var template: TemplateChoice = .auto
+
+    @Option(help: "A Jinja chat template file to use instead of the model's.")
+    var chatTemplate: String?
+
+    @Option(help: "The date strftime_now renders (YYYY-MM-DD; default: the date of the workspace's first tokenize).")
+    var date: String?
 
     @Option(help: "Where the assistant header goes in pairs: trl (in the prompt) or alignment-handbook (in the scored response, as the DPO-Shift paper's pipeline).")
     var responseConvention: ResponseConvention = .trl
@@ -55,7 +62,8 @@ struct TokenizeCommand: ParsableCommand {
     func validate() throws {
         if (tokenizer == nil) == (trainBPE == nil) { throw ValidationError("give exactly one of --tokenizer PATH and --train-bpe N") }
         if let n = trainBPE, n < 300 { throw ValidationError("--train-bpe needs a vocabulary of at least 300 (256 bytes + specials + merges)") }
-        if case .auto = template, trainBPE != nil { throw ValidationError("--template auto needs a model's tokenizer_config.json; with --train-bpe name the template") }
+        if case .auto = template, trainBPE != nil, chatTemplate == nil { throw ValidationError("--template auto needs a model's tokenizer_config.json; with --train-bpe name the template") }
+        if let date, JinjaDate(isoDate: date) == nil { throw ValidationError("--date must be a date as YYYY-MM-DD, got \(date)") }
         do { _ = try PreferenceLimits(maxLength: maxLength, maxPromptLength: maxPromptLength) } catch { throw ValidationError("\(error)") }
     }
 
@@ -63,7 +71,9 @@ struct TokenizeCommand: ParsableCommand {
         let catalog = try common.openCatalog()
         let progress = common.progress()
         let source: TokenizerSetup.Source = trainBPE.map { .trainBPE(vocabSize: $0) } ?? .file(URL(fileURLWithPath: tokenizer ?? ""))
-        let setup = try TokenizerSetup(source: source, template: template, catalog: catalog, progress: progress.handler)
+        let choice = chatTemplate.map { TemplateChoice.file(URL(fileURLWithPath: $0)) } ?? template
+        let setup = try TokenizerSetup(source: source, template: choice, date: date.flatMap(JinjaDate.init(isoDate:)), catalog: catalog,
+                                       progress: progress.handler)
         let settings = TokenizeSettings(template: setup.template, convention: responseConvention,
                                         limits: try PreferenceLimits(maxLength: maxLength, maxPromptLength: maxPromptLength, mode: truncation),
                                         pack: pack, sftSource: sftFrom, lossOn: lossOn)

@@ -13,7 +13,7 @@ import Testing
     @Test func segmentsMarkAssistantAnswersOnly() throws {
         let conversation: [ChatMessage] = [.system("Be brief."), .user("Hi"), .assistant("Hello!"), .user("Bye"), .assistant("Bye!")]
         for family in ChatTemplateFamily.allCases {
-            let template = ChatTemplate(family: family, defaultSystemPrompt: family == .chatml ? "You are a helpful assistant." : nil)
+            let template = ChatTemplate(family: family)
             let segments = try template.segments(conversation)
             #expect(segments.map(\.text).joined() == (try template.render(conversation)), "\(family)")
             let answers = try ["Hello!", "Bye!"].map { try template.render(prompt: [.user("x")], responses: [$0]).responses[0] }

@@ -17,7 +17,7 @@ import Testing
 
     @Test(arguments: ["llama3", "qwen2", "chatml", "zephyr"])
     func rendersLikeTransformers(_ family: String) throws {
-        let template = try ChatTemplate(contentsOf: Fixtures.url("\(family).tokenizer_config.json"))
+        let template = try ChatTemplate(tokenizerConfig: Fixtures.url("\(family).tokenizer_config.json"))
         let records = try Fixtures.jsonLines("chat.golden.jsonl").filter { $0["family"]?.stringValue == family }
         #expect(records.count == 6)
         for record in records {
@@ -33,23 +33,45 @@ import Testing
         }
     }
 
-    @Test func detectsFamiliesAndDefaults() throws {
-        let qwen = try ChatTemplate(contentsOf: Fixtures.url("qwen2.tokenizer_config.json"))
-        #expect(qwen == ChatTemplate(family: .chatml, defaultSystemPrompt: "You are a helpful assistant."))
-        #expect(try ChatTemplate(contentsOf: Fixtures.url("chatml.tokenizer_config.json")).defaultSystemPrompt == nil)
-        let llama = try ChatTemplate(contentsOf: Fixtures.url("llama3.tokenizer_config.json"))
-        #expect(llama.family == .llama3 && llama.bosToken == "<|begin_of_text|>")
-        #expect(try ChatTemplate(contentsOf: Fixtures.url("zephyr.tokenizer_config.json")).family == .zephyr)
+    /// The built-in families are Jinja sources of pref's own; they render what the model
+    /// repos' templates render (the transformers goldens), with those models' special tokens.
+    @Test(arguments: [("chatml", ChatTemplateFamily.chatml), ("llama3", .llama3), ("zephyr", .zephyr)])
+    func builtInFamiliesRenderLikeTheModelTemplates(_ fixture: String, _ family: ChatTemplateFamily) throws {
+        let model = try ChatTemplate(tokenizerConfig: Fixtures.url("\(fixture).tokenizer_config.json"))
+        let builtIn = ChatTemplate(family: family, specialTokens: model.specialTokens.isEmpty ? nil : model.specialTokens)
+        let records = try Fixtures.jsonLines("chat.golden.jsonl").filter { $0["family"]?.stringValue == fixture }
+        #expect(records.count == 6)
+        for record in records {
+            let messages = Self.messages(record["messages"])
+            #expect(try builtIn.render(messages) == record["render"]!.stringValue!, "\(family)")
+            #expect(try builtIn.render(messages, addGenerationPrompt: true) == record["render_generation"]!.stringValue!, "\(family)")
+        }
     }
 
-    @Test func unsupportedTemplatesNameTheFamilies() {
-        #expect { try ChatTemplate(contentsOf: Fixtures.url("mistral.tokenizer_config.json")) } throws: { error in
-            "\(error)".contains("chatml, llama3, zephyr")
+    @Test func templateErrorsAreClearAndPerConversation() throws {
+        // Mistral-style templates raise on roles that do not alternate: an error for that chat alone.
+        let mistral = try ChatTemplate(source: """
+            {% for m in messages %}{% if (m['role'] == 'user') != (loop.index0 % 2 == 0) %}\
+            {{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}\
+            {{ m['content'] }}{% endfor %}
+            """, name: "alternating.jinja")
+        #expect(throws: ChatTemplateError.self) { try mistral.render([.user("a"), .user("b")]) }
+        do {
+            _ = try mistral.render([.user("a"), .user("b")])
+        } catch {
+            guard case .raised(let message) = error else { Issue.record("expected raise_exception, got \(error)"); return }
+            #expect(message.contains("alternate"))
         }
-        #expect(throws: TokenizerError.self) {
-            try ChatTemplate.detect(chatTemplate: "{{ '<|im_start|>' }}{% if tools %}{{ tools }}{% endif %}")
-        }
-        #expect(throws: TokenizerError.self) { try ChatTemplate(tokenizerConfig: .object(JSONObject())) }
+        #expect(!(try mistral.render([.user("a"), .assistant("b"), .user("c")]).isEmpty))
+        // A template that does not parse names the line and column.
+        let bad = #expect(throws: ChatTemplateError.self) { try ChatTemplate(source: "line one\n{% if x %}\n{{ y ", name: "bad.jinja") }
+        #expect("\(bad.map { "\($0)" } ?? "")".contains("line 3"))
+        // A folder with no template at all says what to pass.
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("pref-no-template-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let missing = #expect(throws: ChatTemplateError.self) { try ChatTemplate(modelFolder: empty) }
+        #expect("\(missing.map { "\($0)" } ?? "")".contains("--chat-template"))
     }
 
     /// prompt + response ids are exactly HF's ids of the whole rendered text, both conventions.
@@ -90,11 +112,5 @@ import Testing
         #expect(ids.prompt.first == tokenizer.tokenToId("<s>"))
         #expect(ids.responses[0].last == tokenizer.tokenToId("</s>"))
         #expect(!ids.prompt.contains(tokenizer.tokenToId("</s>")!))
-    }
-
-    @Test func pythonStripMatchesStrStrip() {
-        #expect(ChatTemplate.pythonStrip(" \t\u{1C}x y\u{3000}\n") == "x y")
-        #expect(ChatTemplate.pythonStrip("\u{200B}x") == "\u{200B}x")  // zero-width space is not space
-        #expect(ChatTemplate.pythonStrip(" \n ") == "")
     }
 }

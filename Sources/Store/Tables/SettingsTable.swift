@@ -7,6 +7,9 @@ public enum SettingKey: String, Sendable, CaseIterable {
     case split, pairs, tokenize
     /// The identity of the model whose log-probs are stored in the shard index.
     case reference
+    /// The date chat templates see through `strftime_now`: the first tokenize's, so the same
+    /// inputs give the same shards on any later day.
+    case templateDate = "template_date"
 }
 
 /// A stored setting: its JSON text (compared byte for byte as a fingerprint), when it was

@@ -1,8 +1,9 @@
 import Foundation
+import Jinja
 import JSON
 
-/// The chat template families pref renders natively, each exactly as the model repos' Jinja
-/// templates render through transformers' `apply_chat_template` (checked against it in tests).
+/// Chat templates pref ships as named Jinja sources (for tokenizers pref trains itself);
+/// a model's own template is read from its folder instead.
 public enum ChatTemplateFamily: String, CaseIterable, Sendable {
     /// `<|im_start|>{role}\n{content}<|im_end|>\n` (Qwen2 and TRL's `setup_chat_format`).
     case chatml
@@ -13,20 +14,13 @@ public enum ChatTemplateFamily: String, CaseIterable, Sendable {
 }
 
 /// How a preference example's text is cut into prompt and response (see DPO_SHIFT.md §1.6,
-/// §2.4, §3.1, §3.2). Neither adds the tokenizer's EOS token beyond what the template writes:
-/// TRL v0.9.6 appends `eos_token_id` to each response at the id level, which is the packer's
-/// decision, not the template's.
+/// §2.4, §3.1, §3.2). Neither adds the tokenizer's EOS token beyond what the template writes.
 public enum ResponseConvention: String, CaseIterable, Sendable {
     /// TRL ≥ 0.12 and HEAD: prompt = render(prompt, add_generation_prompt: true); response = the
-    /// rest of render(prompt + [assistant]). The assistant header and (llama3) the BOS are in the
-    /// masked prompt; the response is the content and the end-of-turn marker
-    /// (`<|im_end|>\n`, `<|eot_id|>`, `</s>\n`).
+    /// rest of render(prompt + [assistant]).
     case trl
     /// alignment-handbook `apply_chat_template(task: "dpo")`, the DPO-Shift paper's pipeline:
-    /// prompt = render(prompt) without a generation prompt; response = render([assistant]) on its
-    /// own. The assistant header is in the scored response, and the response repeats what the
-    /// template puts before a first message: llama3's BOS (the mid-sequence BOS of §1.6) and a
-    /// chatml default system block.
+    /// prompt = render(prompt) without a generation prompt; response = render([assistant]) on its own.
     case alignmentHandbook = "alignment-handbook"
 }
 
@@ -36,59 +30,82 @@ public struct RenderedExample: Sendable, Equatable {
     public var responses: [String]
 }
 
-public struct ChatTemplate: Sendable, Equatable {
-    public var family: ChatTemplateFamily
-    /// chatml: the system message inserted when the first message is not a system message
-    /// (Qwen2's "You are a helpful assistant."); nil inserts nothing.
-    public var defaultSystemPrompt: String?
-    /// llama3: written before the first message rendered.
-    public var bosToken: String
-    /// zephyr: written after every message.
-    public var eosToken: String
+/// Why a chat could not be rendered.
+public enum ChatTemplateError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The template called `raise_exception` for this conversation (transformers raises too).
+    case raised(String)
+    /// The template does not parse, or rendering failed otherwise.
+    case failed(String)
 
-    public init(family: ChatTemplateFamily, defaultSystemPrompt: String? = nil, bosToken: String? = nil,
-                eosToken: String? = nil) {
-        self.family = family
-        self.defaultSystemPrompt = defaultSystemPrompt
-        self.bosToken = bosToken ?? "<|begin_of_text|>"
-        self.eosToken = eosToken ?? "</s>"
+    public var description: String {
+        switch self {
+        case .raised(let message): "the chat template raised: \(message)"
+        case .failed(let message): message
+        }
     }
+}
+
+/// A Jinja chat template with the special tokens and the fixed date it renders with, the way
+/// transformers' `apply_chat_template` renders it.
+public struct ChatTemplate: Sendable, Equatable {
+    /// What it is: a family name, or the file it came from.
+    public let name: String
+    public let source: String
+    /// `bos_token`, `eos_token`, `unk_token`, `pad_token` as the tokenizer config gives them.
+    public let specialTokens: [String: String]
+    /// The date `strftime_now` sees, fixed so that renders are reproducible.
+    public var date: JinjaDate
+    private let template: JinjaTemplate
+
+    public static let defaultDate = JinjaDate(year: 2026, month: 1, day: 15)
+
+    public init(source: String, name: String, specialTokens: [String: String] = [:], date: JinjaDate = defaultDate)
+        throws(ChatTemplateError) {
+        do { template = try JinjaTemplate(source: source) } catch { throw .failed("\(name): \(error)") }
+        self.name = name
+        self.source = source
+        self.specialTokens = specialTokens
+        self.date = date
+    }
+
+    /// One of the built-in families.
+    public init(family: ChatTemplateFamily, specialTokens: [String: String]? = nil) {
+        do {
+            try self.init(source: BuiltInTemplates.source(family), name: family.rawValue,
+                          specialTokens: specialTokens ?? BuiltInTemplates.specialTokens(family))
+        } catch {
+            fatalError("the built-in \(family) template does not parse: \(error)")  // a constant, covered by tests
+        }
+    }
+
+    public static func == (a: ChatTemplate, b: ChatTemplate) -> Bool {
+        a.name == b.name && a.source == b.source && a.specialTokens == b.specialTokens && a.date == b.date
+    }
+
+    /// Whether the template marks assistant output with `{% generation %}` blocks.
+    public var hasGenerationBlocks: Bool { template.hasGenerationBlocks }
 
     // MARK: - Rendering
 
-    /// `apply_chat_template(messages, tokenize=False, add_generation_prompt:)`.
-    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = false) throws(TokenizerError) -> String {
-        var out = ""
-        for (i, message) in messages.enumerated() {
-            switch family {
-            case .chatml:
-                if i == 0, let system = defaultSystemPrompt, messages[0].role != "system" {
-                    out += "<|im_start|>system\n\(system)<|im_end|>\n"
-                }
-                out += "<|im_start|>\(message.role)\n\(message.content)<|im_end|>\n"
-            case .llama3:
-                if i == 0 { out += bosToken }
-                out += "<|start_header_id|>\(message.role)<|end_header_id|>\n\n\(Self.pythonStrip(message.content))<|eot_id|>"
-            case .zephyr:
-                guard ["system", "user", "assistant"].contains(message.role) else {
-                    throw TokenizerError("the zephyr template has no role \(message.role.debugDescription) (message \(i))")
-                }
-                out += "<|\(message.role)|>\n\(message.content)\(eosToken)\n"
-            }
+    /// `apply_chat_template(messages, tokenize=False, add_generation_prompt:)`, with the
+    /// spans of `{% generation %}` output.
+    public func rendering(_ messages: [ChatMessage], addGenerationPrompt: Bool = false) throws(ChatTemplateError) -> JinjaRendering {
+        let values = messages.map { JinjaValue.dict(JinjaDict([(.string("role"), .string($0.role)), (.string("content"), .string($0.content))])) }
+        let context = ChatTemplateContext(messages: values, addGenerationPrompt: addGenerationPrompt, specialTokens: specialTokens, date: date)
+        do { return try template.render(chat: context) } catch let error as TemplateException {
+            throw .raised(error.message)
+        } catch {
+            throw .failed("\(name): \(error)")
         }
-        if addGenerationPrompt {
-            switch family {
-            case .chatml: out += "<|im_start|>assistant\n"
-            case .llama3: out += "<|start_header_id|>assistant<|end_header_id|>\n\n"
-            case .zephyr: if !messages.isEmpty { out += "<|assistant|>\n" }  // the template emits it inside its loop
-            }
-        }
-        return out
+    }
+
+    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = false) throws(ChatTemplateError) -> String {
+        try rendering(messages, addGenerationPrompt: addGenerationPrompt).text
     }
 
     /// The prompt and each response as text, cut by `convention`.
     public func render(prompt: [ChatMessage], responses: [String],
-                       convention: ResponseConvention = .trl) throws(TokenizerError) -> RenderedExample {
+                       convention: ResponseConvention = .trl) throws(ChatTemplateError) -> RenderedExample {
         switch convention {
         case .trl:
             let promptText = try render(prompt, addGenerationPrompt: true)
@@ -98,7 +115,7 @@ public struct ChatTemplate: Sendable, Equatable {
                 // Compared as bytes: as Characters, a response starting with a combining mark
                 // would fuse with the prompt's last character.
                 guard full.utf8.starts(with: promptText.utf8) else {
-                    throw TokenizerError("the \(family) template does not render the prompt as a prefix of the conversation")
+                    throw .failed("the \(name) template does not render the prompt as a prefix of the conversation")
                 }
                 texts.append(String(decoding: full.utf8.dropFirst(promptText.utf8.count), as: UTF8.self))
             }
@@ -108,22 +125,5 @@ public struct ChatTemplate: Sendable, Equatable {
             for response in responses { texts.append(try render([.assistant(response)])) }
             return RenderedExample(prompt: try render(prompt), responses: texts)
         }
-    }
-
-    /// Python's `str.strip()` (Jinja's `trim`): strips what `str.isspace` calls space, which
-    /// includes U+001C...U+001F besides Unicode White_Space.
-    static func pythonStrip(_ text: String) -> String {
-        func isSpace(_ s: Unicode.Scalar) -> Bool {
-            switch s.value {
-            case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-                return true
-            default:
-                return false
-            }
-        }
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(scalars[first...last])
     }
 }

@@ -11,6 +11,8 @@ public enum Checkpoint {
     public static let optimizerFile = "optimizer.safetensors"
     public static let stateFile = "trainer_state.json"
     public static let tokenizerFile = "tokenizer.json"
+    /// Copied with the tokenizer when they sit beside it, so the folder carries its chat template.
+    public static let tokenizerCompanions = ["tokenizer_config.json", "chat_template.jinja"]
 
     /// Writes the folder atomically: everything goes into a sibling temporary folder, which is
     /// fsynced and renamed into place, so a killed run leaves either the old folder or the new
@@ -30,8 +32,12 @@ public enum Checkpoint {
             if let optimizer { try writeOptimizer(optimizer, to: temporary.appendingPathComponent(optimizerFile)) }
             if let state { try write(Array(state.jsonText.utf8), to: temporary.appendingPathComponent(stateFile)) }
             if let tokenizer {
-                do { try fm.copyItem(at: tokenizer, to: temporary.appendingPathComponent(tokenizerFile)) } catch {
-                    throw TrainError.io("\(tokenizer.path): cannot copy tokenizer: \(error.localizedDescription)")
+                let companions = tokenizerCompanions.map { tokenizer.deletingLastPathComponent().appendingPathComponent($0) }
+                for (source, name) in zip([tokenizer] + companions, [tokenizerFile] + tokenizerCompanions)
+                where source == tokenizer || fm.fileExists(atPath: source.path) {
+                    do { try fm.copyItem(at: source, to: temporary.appendingPathComponent(name)) } catch {
+                        throw TrainError.io("\(source.path): cannot copy: \(error.localizedDescription)")
+                    }
                 }
             }
             try syncDirectory(temporary)
@@ -51,7 +57,7 @@ public enum Checkpoint {
         defer { try? FileManager.default.removeItem(at: staging) }
         try save(model: model, tokenizer: tokenizer, to: staging)
         // The config goes last: a folder with a config.json always has its weights.
-        for name in [weightsFile, tokenizerFile, configFile] {
+        for name in [weightsFile, tokenizerFile] + tokenizerCompanions + [configFile] {
             let source = staging.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: source.path) else { continue }
             guard rename(source.path, folder.appendingPathComponent(name).path) == 0 else {

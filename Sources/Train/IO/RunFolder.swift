@@ -8,7 +8,7 @@ public struct RunFolder: Sendable {
     public static let checkpointPrefix = "checkpoint-"
     public static let runInfoFile = "run.json"
     /// The files that make a model folder `transformers` and pref load.
-    public static let modelFiles = [Checkpoint.configFile, Checkpoint.weightsFile, Checkpoint.tokenizerFile]
+    public static let modelFiles = [Checkpoint.configFile, Checkpoint.weightsFile, Checkpoint.tokenizerFile] + Checkpoint.tokenizerCompanions
 
     public let url: URL
 
@@ -45,6 +45,8 @@ public struct RunFolder: Sendable {
         for file in Self.modelFiles {
             let from = source.appendingPathComponent(file), to = url.appendingPathComponent(file)
             guard from.standardizedFileURL != to.standardizedFileURL else { continue }
+            // The tokenizer's companions are optional; the model files are not.
+            if Checkpoint.tokenizerCompanions.contains(file), !FileManager.default.fileExists(atPath: from.path) { continue }
             do {
                 if FileManager.default.fileExists(atPath: to.path) { try FileManager.default.removeItem(at: to) }
                 try FileManager.default.copyItem(at: from, to: to)
