@@ -178,14 +178,14 @@ public enum Checkpoint {
         do { try Data(bytes).write(to: url) } catch { throw .io("\(url.path): write failed: \(error.localizedDescription)") }
     }
 
-    private static func syncDirectory(_ url: URL) throws(TrainError) {
+    static func syncDirectory(_ url: URL) throws(TrainError) {
         let fd = open(url.path, O_RDONLY)
         guard fd >= 0 else { throw .io("\(url.path): cannot open folder to sync") }
         defer { close(fd) }
         _ = fsync(fd)
     }
 
-    private static func replace(_ folder: URL, with temporary: URL) throws(TrainError) {
+    static func replace(_ folder: URL, with temporary: URL) throws(TrainError) {
         let fm = FileManager.default
         var old: URL?
         if fm.fileExists(atPath: folder.path) {

@@ -1,0 +1,148 @@
+import Foundation
+import JSON
+
+/// Turns a GGUF file into a Hugging Face model folder that `Checkpoint.loadModel` (and
+/// `transformers`) load: config.json, model.safetensors (Float32, HF names, no lm_head when
+/// tied), tokenizer.json, tokenizer_config.json, chat_template.jinja, generation_config.json.
+public enum GGUFImport {
+    public enum Event: Sendable {
+        /// Tensor `index` of `count` (0-based) is being dequantized.
+        case tensor(name: String, index: Int, count: Int)
+        case writing(file: String)
+    }
+
+    public struct Summary: Sendable {
+        public let source: String
+        public let destination: String
+        public let architecture: String
+        public let config: ModelConfig
+        public let parameterCount: Int
+        /// Number of imported tensors per ggml type, e.g. ["Q4_1": 210, "Q8_0": 1, "F32": 61].
+        public let tensorTypes: [String: Int]
+        public let vocabularySize: Int
+        public let seconds: Double
+
+        public var text: String {
+            let types = tensorTypes.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+            return """
+            imported \(source)
+              → \(destination)
+              architecture  \(architecture), \(config.numHiddenLayers) layers, hidden \(config.hiddenSize), \
+            \(config.numAttentionHeads) heads / \(config.numKeyValueHeads) kv heads\(config.tieWordEmbeddings ? ", tied embeddings" : "")
+              parameters    \(parameterCount.formatted()) (Float32)
+              tensor types  \(types)
+              vocabulary    \(vocabularySize) tokens
+              time          \(String(format: "%.1f", seconds)) s
+            """
+        }
+
+        public var json: JSONValue {
+            .object(JSONObject([
+                ("source", .string(source)), ("destination", .string(destination)),
+                ("architecture", .string(architecture)), ("layers", .int(Int64(config.numHiddenLayers))),
+                ("parameters", .int(Int64(parameterCount))),
+                ("tensor_types", .object(JSONObject(tensorTypes.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) }))),
+                ("vocab_size", .int(Int64(vocabularySize))), ("seconds", .double(seconds)),
+            ]))
+        }
+    }
+
+    /// Reads `file` and writes the model folder `folder` atomically (a temporary sibling folder
+    /// renamed into place; an existing folder is replaced only once the new one is complete).
+    public static func importModel(from file: URL, to folder: URL,
+                                   progress: (Event) -> Void = { _ in }) throws(TrainError) -> Summary {
+        let started = Date()
+        let gguf: GGUFFile
+        let config: ModelConfig
+        let tokenizer: GGUFTokenizer
+        do {
+            gguf = try GGUFFile(contentsOf: file)
+            config = try GGUFModelConfig.make(from: gguf)
+            tokenizer = try GGUFTokenizer(file: gguf)
+        } catch { throw .invalidCheckpoint(error.description) }
+
+        let layout = ParameterLayout(config: config)
+        let parameters = FloatBuffer(count: layout.totalCount)
+        let types = try loadTensors(gguf, config: config, layout: layout, into: parameters, progress: progress)
+
+        let fm = FileManager.default
+        let parent = folder.deletingLastPathComponent()
+        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
+        } catch { throw .io("\(temporary.path): cannot create folder: \(error.localizedDescription)") }
+        do throws(TrainError) {
+            func write(_ name: String, _ bytes: [UInt8]) throws(TrainError) {
+                progress(.writing(file: name))
+                let url = temporary.appendingPathComponent(name)
+                do { try Data(bytes).write(to: url) } catch { throw .io("\(url.path): write failed: \(error.localizedDescription)") }
+            }
+            try write(Checkpoint.configFile, Array(config.jsonText.utf8))
+            progress(.writing(file: Checkpoint.weightsFile))
+            let tensors = layout.tensors.map { t in
+                SafetensorsWriter.Tensor(name: t.name, shape: t.shape,
+                                         data: UnsafeBufferPointer(start: parameters.pointer + t.offset, count: t.count))
+            }
+            try SafetensorsWriter.write(tensors, to: temporary.appendingPathComponent(Checkpoint.weightsFile))
+            try write(Checkpoint.tokenizerFile, tokenizer.tokenizerJSON())
+            try write("tokenizer_config.json", tokenizer.tokenizerConfigJSON())
+            if let template = tokenizer.chatTemplate { try write("chat_template.jinja", Array(template.utf8)) }
+            try write("generation_config.json", generationConfig(config, tokenizer: tokenizer))
+            try Checkpoint.syncDirectory(temporary)
+            try Checkpoint.replace(folder, with: temporary)
+            try Checkpoint.syncDirectory(parent)
+        } catch {
+            try? fm.removeItem(at: temporary)
+            throw error
+        }
+        return Summary(source: file.path, destination: folder.path, architecture: config.architecture.rawValue, config: config,
+                       parameterCount: layout.totalCount, tensorTypes: types, vocabularySize: tokenizer.tokens.count,
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Dequantizes every tensor the layout needs into `parameters`; returns the types seen.
+    /// A tensor the layout does not know, or one it needs that is missing or misshapen, is an error.
+    static func loadTensors(_ gguf: GGUFFile, config: ModelConfig, layout: ParameterLayout, into parameters: FloatBuffer,
+                            progress: (Event) -> Void) throws(TrainError) -> [String: Int] {
+        var wanted = Dictionary(uniqueKeysWithValues: layout.tensors.map { ($0.name, $0) })
+        var types: [String: Int] = [:]
+        for (index, info) in gguf.tensors.enumerated() {
+            func fail(_ message: String) -> TrainError {
+                .invalidCheckpoint(GGUFError(path: gguf.path, offset: info.infoOffset, message: message).description)
+            }
+            guard let name = GGUFTensorNames.huggingFaceName(info.name) else {
+                throw fail("tensor \(info.name) has no Hugging Face \(config.architecture.rawValue) counterpart")
+            }
+            guard let target = wanted.removeValue(forKey: name) else {
+                throw fail("tensor \(info.name) (\(name)) is not part of this \(config.architecture.rawValue) config")
+            }
+            guard info.shape == target.shape else {
+                throw fail("tensor \(info.name) has shape \(info.shape), the config implies \(target.shape)")
+            }
+            progress(.tensor(name: name, index: index, count: gguf.tensors.count))
+            let destination = parameters.pointer + target.offset
+            do { try gguf.dequantize(info, into: destination) } catch { throw .invalidCheckpoint(error.description) }
+            if GGUFTensorNames.isRotaryPermuted(name, architecture: config.architecture) {
+                let heads = name.contains(".q_proj.") ? config.numAttentionHeads : config.numKeyValueHeads
+                let columns = target.shape.count == 2 ? target.shape[1] : 1
+                GGUFTensorNames.unpermuteRotaryRows(destination, rows: target.shape[0], columns: columns, heads: heads)
+            }
+            types[info.type.name, default: 0] += 1
+        }
+        if let missing = wanted.keys.sorted().first {
+            throw .invalidCheckpoint("\(gguf.path): missing tensor for \(missing)\(wanted.count > 1 ? " and \(wanted.count - 1) more" : "")")
+        }
+        return types
+    }
+
+    /// What `transformers` derives from the model config for generation.
+    static func generationConfig(_ config: ModelConfig, tokenizer: GGUFTokenizer) -> [UInt8] {
+        var o = JSONObject()
+        o["_from_model_config"] = .bool(true)
+        if let bos = config.bosTokenId { o["bos_token_id"] = .int(Int64(bos)) }
+        if let eos = config.eosTokenId { o["eos_token_id"] = .int(Int64(eos)) }
+        if let pad = tokenizer.padId { o["pad_token_id"] = .int(Int64(pad)) }
+        return Array((JSONWriter.string(.object(o)) + "\n").utf8)
+    }
+}
