@@ -52,7 +52,9 @@ struct GGUFCursor {
     mutating func string(_ what: String, maxBytes: Int) throws(GGUFError) -> String {
         let start = offset
         let length = try count("\(what) length", limit: maxBytes)
-        try require(length, what)
+        guard length <= remaining else {
+            throw error("\(what) is \(length) bytes, but the file ends \(remaining) bytes later", at: start)
+        }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
         guard let text = String(validating: slice, as: UTF8.self) else {
             throw error("\(what) is not valid UTF-8", at: start)
