@@ -109,4 +109,24 @@ import Testing
             #expect(y[i] == expected, "element \(i)")
         }
     }
+
+    /// Random blocks of every type as gguf-py dequantizes them (scripts/gguf-golden.py, checked
+    /// there against transformers' own kernels): equal to the bit.
+    @Test func randomBlocksEqualGGUFPyBitForBit() throws {
+        let cases = try #require(try Fixtures.json("fixtures/gguf/blocks.json")["cases"]?.arrayValue)
+        #expect(Set(cases.compactMap { $0["type"]?.intValue }) == Set(GGMLType.dequantizable.map { Int($0.rawValue) }))
+        for c in cases {
+            let name = c["name"]?.stringValue ?? "?"
+            let bytes = Self.bytes(hex: try #require(c["bytes"]?.stringValue))
+            let expected = GGUFSmolLM2.floats(hex: try #require(c["bits"]?.stringValue))
+            let y = try Self.dequantize(UInt32(try #require(c["type"]?.intValue)), elements: try #require(c["elements"]?.intValue), bytes)
+            let unequal = zip(y, expected).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(y.count == expected.count && unequal == 0, "\(name): \(unequal) of \(expected.count) values differ")
+        }
+    }
+
+    static func bytes(hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count - 1, by: 2).map { UInt8(String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
+    }
 }
