@@ -17,29 +17,16 @@ public enum Checkpoint {
     /// one, never a half-written one.
     public static func save(model: LlamaModel, optimizer: AdamW? = nil, state: TrainerState? = nil,
                             tokenizer: URL? = nil, to folder: URL) throws(TrainError) {
-        let fm = FileManager.default
-        let parent = folder.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
-        do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-        } catch { throw .io("\(temporary.path): cannot create folder: \(error.localizedDescription)") }
-        do throws(TrainError) {
+        try writeAtomically(folder) { (temporary) throws(TrainError) in
             try write(Array(model.config.jsonText.utf8), to: temporary.appendingPathComponent(configFile))
             try writeWeights(model, to: temporary.appendingPathComponent(weightsFile))
             if let optimizer { try writeOptimizer(optimizer, to: temporary.appendingPathComponent(optimizerFile)) }
             if let state { try write(Array(state.jsonText.utf8), to: temporary.appendingPathComponent(stateFile)) }
             if let tokenizer {
-                do { try fm.copyItem(at: tokenizer, to: temporary.appendingPathComponent(tokenizerFile)) } catch {
+                do { try FileManager.default.copyItem(at: tokenizer, to: temporary.appendingPathComponent(tokenizerFile)) } catch {
                     throw TrainError.io("\(tokenizer.path): cannot copy tokenizer: \(error.localizedDescription)")
                 }
             }
-            try syncDirectory(temporary)
-            try replace(folder, with: temporary)
-            try syncDirectory(parent)
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw error
         }
     }
 
@@ -174,18 +161,39 @@ public enum Checkpoint {
 
     // MARK: File system
 
-    private static func write(_ bytes: [UInt8], to url: URL) throws(TrainError) {
+    /// Has `fill` write the folder's files into a sibling temporary folder, which is then
+    /// fsynced and renamed into place (replacing `folder`); on failure it is removed.
+    static func writeAtomically(_ folder: URL, _ fill: (URL) throws(TrainError) -> Void) throws(TrainError) {
+        let fm = FileManager.default
+        let parent = folder.deletingLastPathComponent()
+        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
+        } catch { throw .io("\(temporary.path): cannot create folder: \(error.localizedDescription)") }
+        do throws(TrainError) {
+            try fill(temporary)
+            try syncDirectory(temporary)
+            try replace(folder, with: temporary)
+            try syncDirectory(parent)
+        } catch {
+            try? fm.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    static func write(_ bytes: [UInt8], to url: URL) throws(TrainError) {
         do { try Data(bytes).write(to: url) } catch { throw .io("\(url.path): write failed: \(error.localizedDescription)") }
     }
 
-    static func syncDirectory(_ url: URL) throws(TrainError) {
+    private static func syncDirectory(_ url: URL) throws(TrainError) {
         let fd = open(url.path, O_RDONLY)
         guard fd >= 0 else { throw .io("\(url.path): cannot open folder to sync") }
         defer { close(fd) }
         _ = fsync(fd)
     }
 
-    static func replace(_ folder: URL, with temporary: URL) throws(TrainError) {
+    private static func replace(_ folder: URL, with temporary: URL) throws(TrainError) {
         let fm = FileManager.default
         var old: URL?
         if fm.fileExists(atPath: folder.path) {

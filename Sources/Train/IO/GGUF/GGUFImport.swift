@@ -65,18 +65,10 @@ public enum GGUFImport {
         let parameters = FloatBuffer(count: layout.totalCount)
         let types = try loadTensors(gguf, config: config, layout: layout, into: parameters, progress: progress)
 
-        let fm = FileManager.default
-        let parent = folder.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
-        do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-        } catch { throw .io("\(temporary.path): cannot create folder: \(error.localizedDescription)") }
-        do throws(TrainError) {
+        try Checkpoint.writeAtomically(folder) { (temporary) throws(TrainError) in
             func write(_ name: String, _ bytes: [UInt8]) throws(TrainError) {
                 progress(.writing(file: name))
-                let url = temporary.appendingPathComponent(name)
-                do { try Data(bytes).write(to: url) } catch { throw .io("\(url.path): write failed: \(error.localizedDescription)") }
+                try Checkpoint.write(bytes, to: temporary.appendingPathComponent(name))
             }
             try write(Checkpoint.configFile, Array(config.jsonText.utf8))
             progress(.writing(file: Checkpoint.weightsFile))
@@ -89,12 +81,6 @@ public enum GGUFImport {
             try write("tokenizer_config.json", tokenizer.tokenizerConfigJSON())
             if let template = tokenizer.chatTemplate { try write("chat_template.jinja", Array(template.utf8)) }
             try write("generation_config.json", generationConfig(config, tokenizer: tokenizer))
-            try Checkpoint.syncDirectory(temporary)
-            try Checkpoint.replace(folder, with: temporary)
-            try Checkpoint.syncDirectory(parent)
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw error
         }
         return Summary(source: file.path, destination: folder.path, architecture: config.architecture.rawValue, config: config,
                        parameterCount: layout.totalCount, tensorTypes: types, vocabularySize: tokenizer.tokens.count,

@@ -34,22 +34,28 @@ public enum GGUFValue: Sendable, Equatable {
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
     public var arrayValue: [GGUFValue]? { if case .array(_, let a) = self { a } else { nil } }
 
-    public var typeName: String {
+    public var type: GGUFValueType {
         switch self {
-        case .array(let t, let items): "array of \(items.count) \(t)"
-        case .uint8: "u8"
-        case .int8: "i8"
-        case .uint16: "u16"
-        case .int16: "i16"
-        case .uint32: "u32"
-        case .int32: "i32"
-        case .uint64: "u64"
-        case .int64: "i64"
-        case .float32: "f32"
-        case .float64: "f64"
-        case .bool: "bool"
-        case .string: "string"
+        case .uint8: .uint8
+        case .int8: .int8
+        case .uint16: .uint16
+        case .int16: .int16
+        case .uint32: .uint32
+        case .int32: .int32
+        case .uint64: .uint64
+        case .int64: .int64
+        case .float32: .float32
+        case .float64: .float64
+        case .bool: .bool
+        case .string: .string
+        case .array: .array
         }
+    }
+
+    /// For messages: "u32", "array of 3 string".
+    public var typeName: String {
+        if case .array(let t, let items) = self { return "array of \(items.count) \(t)" }
+        return type.description
     }
 }
 
