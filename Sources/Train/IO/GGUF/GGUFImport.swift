@@ -55,8 +55,12 @@ public enum GGUFImport {
         let gguf: GGUFFile
         let config: ModelConfig
         let tokenizer: GGUFTokenizer
+        let data: Data
+        do { data = try Data(contentsOf: file, options: .alwaysMapped) } catch {
+            throw .io("\(file.path): cannot read: \(error.localizedDescription)")
+        }
         do {
-            gguf = try GGUFFile(contentsOf: file)
+            gguf = try GGUFFile(data: data, path: file.path)
             config = try GGUFModelConfig.make(from: gguf)
             tokenizer = try GGUFTokenizer(file: gguf)
         } catch { throw .invalidCheckpoint(error.description) }
