@@ -190,6 +190,14 @@ import Tokenizer
         #expect(try failure { $0.metadata[10].1 = .string("gpt-4o") }.contains("tokenizer.ggml.pre \"gpt-4o\""))
         #expect(try failure { $0.metadata.append(("llama.rope.scaling.type", .string("yarn"))) }.contains("yarn"))
         #expect(try failure { $0.metadata[6] = ("llama.attention.head_count_kv", .u32(0)) }.contains("num_key_value_heads must be"))
+        // Metadata claiming a 56 GB model over a few bytes of tensors: refused before allocating.
+        #expect(try failure {
+            $0.metadata[3] = ("llama.embedding_length", .u32(16384))
+            $0.metadata[5] = ("llama.attention.head_count", .u32(16))
+            $0.metadata[6] = ("llama.attention.head_count_kv", .u32(16))
+            $0.metadata.append(("llama.vocab_size", .u32(400_000)))
+        }.contains("token_embd.weight has shape [10, 8], the config implies [400000, 16384]"))
+        #expect(try failure { $0.tensors[1].type = 26 }.contains("blk.0.attn_norm.weight has type I32, which cannot be converted"))
         #expect(try failure { $0.metadata[5] = ("llama.attention.head_count", .u32(4)) }.contains("attn_k.weight has shape [4, 8], the config implies [2, 8]"))
     }
 

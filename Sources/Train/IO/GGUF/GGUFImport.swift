@@ -66,8 +66,11 @@ public enum GGUFImport {
         } catch { throw .invalidCheckpoint(error.description) }
 
         let layout = ParameterLayout(config: config)
+        // Every tensor is matched to the layout before anything is allocated, so the buffer's
+        // size is what the file's own tensors hold, not what its metadata claims.
+        let plan = try GGUFTensorPlan(gguf, config: config, layout: layout)
         let parameters = FloatBuffer(count: layout.totalCount)
-        let types = try loadTensors(gguf, config: config, layout: layout, into: parameters, progress: progress)
+        try plan.load(into: parameters, progress: progress)
 
         try Checkpoint.writeAtomically(folder) { (temporary) throws(TrainError) in
             func write(_ name: String, _ bytes: [UInt8]) throws(TrainError) {
@@ -87,43 +90,8 @@ public enum GGUFImport {
             try write("generation_config.json", generationConfig(config, tokenizer: tokenizer))
         }
         return Summary(source: file.path, destination: folder.path, architecture: config.architecture.rawValue, config: config,
-                       parameterCount: layout.totalCount, tensorTypes: types, vocabularySize: tokenizer.tokens.count,
+                       parameterCount: layout.totalCount, tensorTypes: plan.typeCounts, vocabularySize: tokenizer.tokens.count,
                        seconds: Date().timeIntervalSince(started))
-    }
-
-    /// Dequantizes every tensor the layout needs into `parameters`; returns the types seen.
-    /// A tensor the layout does not know, or one it needs that is missing or misshapen, is an error.
-    static func loadTensors(_ gguf: GGUFFile, config: ModelConfig, layout: ParameterLayout, into parameters: FloatBuffer,
-                            progress: (Event) -> Void) throws(TrainError) -> [String: Int] {
-        var wanted = Dictionary(uniqueKeysWithValues: layout.tensors.map { ($0.name, $0) })
-        var types: [String: Int] = [:]
-        for (index, info) in gguf.tensors.enumerated() {
-            func fail(_ message: String) -> TrainError {
-                .invalidCheckpoint(GGUFError(path: gguf.path, offset: info.infoOffset, message: message).description)
-            }
-            guard let name = GGUFTensorNames.huggingFaceName(info.name) else {
-                throw fail("tensor \(info.name) has no Hugging Face \(config.architecture.rawValue) counterpart")
-            }
-            guard let target = wanted.removeValue(forKey: name) else {
-                throw fail("tensor \(info.name) (\(name)) is not part of this \(config.architecture.rawValue) config")
-            }
-            guard info.shape == target.shape else {
-                throw fail("tensor \(info.name) has shape \(info.shape), the config implies \(target.shape)")
-            }
-            progress(.tensor(name: name, index: index, count: gguf.tensors.count))
-            let destination = parameters.pointer + target.offset
-            do { try gguf.dequantize(info, into: destination) } catch { throw .invalidCheckpoint(error.description) }
-            if GGUFTensorNames.isRotaryPermuted(name, architecture: config.architecture) {
-                let heads = name.contains(".q_proj.") ? config.numAttentionHeads : config.numKeyValueHeads
-                let columns = target.shape.count == 2 ? target.shape[1] : 1
-                GGUFTensorNames.unpermuteRotaryRows(destination, rows: target.shape[0], columns: columns, heads: heads)
-            }
-            types[info.type.name, default: 0] += 1
-        }
-        if let missing = wanted.keys.sorted().first {
-            throw .invalidCheckpoint("\(gguf.path): missing tensor for \(missing)\(wanted.count > 1 ? " and \(wanted.count - 1) more" : "")")
-        }
-        return types
     }
 
     /// What `transformers` derives from the model config for generation.

@@ -150,7 +150,7 @@ struct GGUFParser {
             }
             let count = try cursor.count("the length of \(key)", limit: cursor.remaining / elementType.minimumBytes)
             var items: [GGUFValue] = []
-            items.reserveCapacity(count)
+            items.reserveCapacity(min(count, 1 << 16))  // grows with what is actually read
             for i in 0..<count { items.append(try value(of: elementType, key: "\(key)[\(i)]", depth: depth + 1)) }
             return .array(elementType, items)
         }
