@@ -3,7 +3,7 @@ import Foundation
 /// A GGUF file (versions 2 and 3), memory-mapped: header, metadata key/values, tensor infos,
 /// then the aligned tensor data. Every count, length and offset the file claims is checked
 /// against the file's size and against fixed limits before anything is allocated for it.
-public struct GGUFFile: @unchecked Sendable {
+public struct GGUFFile: Sendable {
     public struct TensorInfo: Sendable, Equatable {
         public let name: String
         /// ggml order: `dimensions[0]` is the innermost (contiguous) axis.
