@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import JSON
 import Train
 
 struct ModelCommand: ParsableCommand {
@@ -20,6 +19,7 @@ struct ModelCommand: ParsableCommand {
             """)
 
         @OptionGroup var common: WorkspaceOptions
+        @OptionGroup var output: JSONOutput
         @Argument(help: "The .gguf file.") var file: String
         @Option(help: "Destination folder (default: WORKSPACE/models/NAME, NAME the file's name without .gguf). Replaced if it exists.")
         var to: String?
@@ -29,21 +29,14 @@ struct ModelCommand: ParsableCommand {
             let name = source.deletingPathExtension().lastPathComponent
             let destination = to.map { URL(fileURLWithPath: $0) }
                 ?? common.workspaceURL.appendingPathComponent("models").appendingPathComponent(name)
-            let bar = ProgressBar(label: "import", quiet: common.quiet)
+            let progress = common.progress()
+            defer { progress.finish() }
             let summary: GGUFImport.Summary
-            do {
-                summary = try GGUFImport.importModel(from: source, to: destination) { event in
-                    switch event {
-                    case .tensor(let tensor, let index, let count): bar.update(done: Double(index), total: Double(count), detail: tensor)
-                    case .writing(let file): bar.update(done: 1, total: 1, detail: "writing \(file)")
-                    }
-                }
-            } catch {
-                bar.finish()
+            do { summary = try GGUFImport.importModel(from: source, to: destination, progress: progress.handler) } catch {
                 throw CLIError("\(error)")
             }
-            bar.finish()
-            print(common.json ? JSONWriter.string(summary.json) : summary.text)
+            progress.finish()
+            output.print(text: summary.text, json: summary.json)
         }
     }
 }

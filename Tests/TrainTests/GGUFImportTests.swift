@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import JSON
 import Testing
@@ -103,9 +104,14 @@ import Tokenizer
         let root = Self.temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
         let folder = root.appendingPathComponent("model")
-        var events = 0
-        let summary = try GGUFImport.importModel(from: try Self.write(Self.writer(qwen2: qwen2), in: root), to: folder) { _ in events += 1 }
-        #expect(events > 0)
+        let events = EventLog()
+        let summary = try GGUFImport.importModel(from: try Self.write(Self.writer(qwen2: qwen2), in: root), to: folder,
+                                                 progress: events.record)
+        let phases = events.all.map(\.phase)
+        #expect(phases.filter { $0 == "dequantize" }.count == (qwen2 ? 16 : 12), "one event per tensor and a final one")
+        #expect(events.all.last(where: { $0.phase == "dequantize" })?.isFinal == true)
+        #expect(events.all.compactMap(\.message) == ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                                                     "chat_template.jinja", "generation_config.json"])
         #expect(summary.tensorTypes == ["F32": qwen2 ? 14 : 10, "F16": 1])
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [
             "chat_template.jinja", "config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
@@ -217,4 +223,14 @@ import Tokenizer
         #expect(GGUFTensorNames.huggingFaceName("blk.x.ffn_down.weight") == nil)
         #expect(GGUFTensorNames.huggingFaceName("output.weight") == "lm_head.weight")
     }
+}
+
+/// Collects progress events from a `@Sendable` handler.
+final class EventLog: @unchecked Sendable {  // guarded by `lock`
+    private let lock = NSLock()
+    private var events: [ProgressEvent] = []
+
+    var all: [ProgressEvent] { lock.withLock { events } }
+
+    var record: ProgressHandler { { [self] event in lock.withLock { events.append(event) } } }
 }

@@ -1,3 +1,4 @@
+import Core
 import Foundation
 import JSON
 
@@ -5,12 +6,6 @@ import JSON
 /// `transformers`) load: config.json, model.safetensors (Float32, HF names, no lm_head when
 /// tied), tokenizer.json, tokenizer_config.json, chat_template.jinja, generation_config.json.
 public enum GGUFImport {
-    public enum Event: Sendable {
-        /// Tensor `index` of `count` (0-based) is being dequantized.
-        case tensor(name: String, index: Int, count: Int)
-        case writing(file: String)
-    }
-
     public struct Summary: Sendable {
         public let source: String
         public let destination: String
@@ -49,8 +44,9 @@ public enum GGUFImport {
 
     /// Reads `file` and writes the model folder `folder` atomically (a temporary sibling folder
     /// renamed into place; an existing folder is replaced only once the new one is complete).
+    /// Progress: phase "dequantize" counts tensors; "write" notes each file.
     public static func importModel(from file: URL, to folder: URL,
-                                   progress: (Event) -> Void = { _ in }) throws(TrainError) -> Summary {
+                                   progress: ProgressHandler? = nil) throws(TrainError) -> Summary {
         let started = Date()
         let gguf: GGUFFile
         let config: ModelConfig
@@ -74,11 +70,11 @@ public enum GGUFImport {
 
         try Checkpoint.writeAtomically(folder) { (temporary) throws(TrainError) in
             func write(_ name: String, _ bytes: [UInt8]) throws(TrainError) {
-                progress(.writing(file: name))
+                progress?(.note("write", name))
                 try Checkpoint.write(bytes, to: temporary.appendingPathComponent(name))
             }
             try write(Checkpoint.configFile, Array(config.jsonText.utf8))
-            progress(.writing(file: Checkpoint.weightsFile))
+            progress?(.note("write", Checkpoint.weightsFile))
             let tensors = layout.tensors.map { t in
                 SafetensorsWriter.Tensor(name: t.name, shape: t.shape,
                                          data: UnsafeBufferPointer(start: parameters.pointer + t.offset, count: t.count))

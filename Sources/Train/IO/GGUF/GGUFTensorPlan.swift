@@ -1,3 +1,5 @@
+import Core
+
 /// Which GGUF tensor fills which parameter: every file tensor must map to a Hugging Face name
 /// of the layout, with the same shape and a type we can convert, and every parameter must be
 /// covered. Checked in full before any parameter memory is allocated.
@@ -40,9 +42,9 @@ struct GGUFTensorPlan {
 
     /// Dequantizes each tensor into its place in `parameters` (laid out by the same layout),
     /// undoing llama.cpp's rotary row order where it applies.
-    func load(into parameters: FloatBuffer, progress: (GGUFImport.Event) -> Void) throws(TrainError) {
+    func load(into parameters: FloatBuffer, progress: ProgressHandler?) throws(TrainError) {
         for (index, (info, target)) in pairs.enumerated() {
-            progress(.tensor(name: target.name, index: index, count: pairs.count))
+            progress?(ProgressEvent(phase: "dequantize", done: index, total: pairs.count, unit: .items))
             let destination = parameters.pointer + target.offset
             do { try gguf.dequantize(info, into: destination) } catch { throw .invalidCheckpoint(error.description) }
             if GGUFTensorNames.isRotaryPermuted(target.name, architecture: config.architecture) {
@@ -51,5 +53,6 @@ struct GGUFTensorPlan {
                 GGUFTensorNames.unpermuteRotaryRows(destination, rows: target.shape[0], columns: columns, heads: heads)
             }
         }
+        progress?(ProgressEvent(phase: "dequantize", done: pairs.count, total: pairs.count, unit: .items))
     }
 }
