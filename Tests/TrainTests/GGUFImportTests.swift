@@ -133,6 +133,11 @@ import Tokenizer
         #expect(generation["bos_token_id"]?.intValue == 1 && generation["eos_token_id"]?.intValue == 2 && generation["pad_token_id"]?.intValue == 0)
         let template = try String(contentsOf: folder.appendingPathComponent("chat_template.jinja"), encoding: .utf8)
         #expect(template == "{% for m in messages %}{{ m['content'] }}{% endfor %}")
+        // Qwen2's vocabulary is split by its own regex before the byte mapping; both load and agree here.
+        let tokenizer = try Tokenizer(contentsOf: folder.appendingPathComponent("tokenizer.json"))
+        #expect(tokenizer.encode("ab ab") == [1, 6, 7])
+        let json = try JSONParser.parse(Array(Data(contentsOf: folder.appendingPathComponent("tokenizer.json"))))
+        #expect(json["pre_tokenizer"]?["type"]?.stringValue == (qwen2 ? "Sequence" : "ByteLevel"))
     }
 
     @Test func tokenizerKeepsIdsSpecialsAndSpelling() throws {
