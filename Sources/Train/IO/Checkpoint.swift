@@ -19,14 +19,7 @@ public enum Checkpoint {
     /// one, never a half-written one.
     public static func save(model: LlamaModel, optimizer: AdamW? = nil, state: TrainerState? = nil,
                             tokenizer: URL? = nil, to folder: URL) throws(TrainError) {
-        let fm = FileManager.default
-        let parent = folder.deletingLastPathComponent()
-        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
-        do {
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
-        } catch { throw .io("\(temporary.path): cannot create folder: \(error.localizedDescription)") }
-        do throws(TrainError) {
+        try writeAtomically(folder) { (temporary) throws(TrainError) in
             try write(Array(model.config.jsonText.utf8), to: temporary.appendingPathComponent(configFile))
             try writeWeights(model, to: temporary.appendingPathComponent(weightsFile))
             if let optimizer { try writeOptimizer(optimizer, to: temporary.appendingPathComponent(optimizerFile)) }
@@ -34,18 +27,12 @@ public enum Checkpoint {
             if let tokenizer {
                 let companions = tokenizerCompanions.map { tokenizer.deletingLastPathComponent().appendingPathComponent($0) }
                 for (source, name) in zip([tokenizer] + companions, [tokenizerFile] + tokenizerCompanions)
-                where source == tokenizer || fm.fileExists(atPath: source.path) {
-                    do { try fm.copyItem(at: source, to: temporary.appendingPathComponent(name)) } catch {
+                where source == tokenizer || FileManager.default.fileExists(atPath: source.path) {
+                    do { try FileManager.default.copyItem(at: source, to: temporary.appendingPathComponent(name)) } catch {
                         throw TrainError.io("\(source.path): cannot copy: \(error.localizedDescription)")
                     }
                 }
             }
-            try syncDirectory(temporary)
-            try replace(folder, with: temporary)
-            try syncDirectory(parent)
-        } catch {
-            try? fm.removeItem(at: temporary)
-            throw error
         }
     }
 
@@ -180,7 +167,28 @@ public enum Checkpoint {
 
     // MARK: File system
 
-    private static func write(_ bytes: [UInt8], to url: URL) throws(TrainError) {
+    /// Has `fill` write the folder's files into a sibling temporary folder, which is then
+    /// fsynced and renamed into place (replacing `folder`); on failure it is removed.
+    static func writeAtomically(_ folder: URL, _ fill: (URL) throws(TrainError) -> Void) throws(TrainError) {
+        let fm = FileManager.default
+        let parent = folder.deletingLastPathComponent()
+        let temporary = parent.appendingPathComponent(".\(folder.lastPathComponent).tmp-\(UUID().uuidString)")
+        do {
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
+        } catch { throw .io("\(temporary.path): cannot create folder: \(error.localizedDescription)") }
+        do throws(TrainError) {
+            try fill(temporary)
+            try syncDirectory(temporary)
+            try replace(folder, with: temporary)
+            try syncDirectory(parent)
+        } catch {
+            try? fm.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    static func write(_ bytes: [UInt8], to url: URL) throws(TrainError) {
         do { try Data(bytes).write(to: url) } catch { throw .io("\(url.path): write failed: \(error.localizedDescription)") }
     }
 
