@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Store", "Core", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "JSON"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"]),
-        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "Tokenizer", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "Tokenizer", "Jinja", "Ingest", "Pairs", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "Core", "JSON", "Tokenizer", "Tokenize", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Jinja
 import JSON
 import Store
 import Tokenizer
@@ -9,7 +10,7 @@ struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
         abstract: "Inspect, run and train byte-level BPE tokenizers (Hugging Face tokenizer.json).",
-        subcommands: [Encode.self, Decode.self, Info.self, Train.self])
+        subcommands: [Encode.self, Decode.self, Info.self, Train.self, Chat.self])
 
     struct Encode: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -122,6 +123,52 @@ struct TokenizerCommand: ParsableCommand {
             try tokenizer.save(to: URL(fileURLWithPath: output))
             print("trained \(tokenizer.vocabSize) tokens (\(tokenizer.info.merges) merges) from \(trainer.textsSeen) lines, "
                 + "\(trainer.distinctWords) distinct words; wrote \(output)")
+        }
+    }
+    struct Chat: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render conversations with a chat template exactly as transformers' apply_chat_template does.",
+            discussion: "Each line of MESSAGES.jsonl is a JSON list of {role, content} messages; each output line is {\"text\": ...} (with --ids, also \"ids\"), or {\"error\": ...} where transformers would raise.")
+        @OptionGroup var common: WorkspaceOptions
+        @Option(help: "A model folder (tokenizer.json, tokenizer_config.json or chat_template.jinja).") var tokenizer: String?
+        @Option(help: "A Jinja chat template file (instead of, or overriding, the model's).") var template: String?
+        @Option(help: "bos_token for the template.") var bosToken: String?
+        @Option(help: "eos_token for the template.") var eosToken: String?
+        @Flag(help: "Append the assistant header (add_generation_prompt=True).") var addGenerationPrompt = false
+        @Option(help: "The date strftime_now renders (YYYY-MM-DD; default: today).") var date: String?
+        @Flag(help: "Also print the token ids (needs --tokenizer).") var ids = false
+        @Argument(help: "Messages file (JSON Lines), or - for standard input.") var file: String
+
+        func validate() throws {
+            if tokenizer == nil && template == nil { throw ValidationError("give --tokenizer DIR or --template FILE.jinja") }
+            if ids && tokenizer == nil { throw ValidationError("--ids needs --tokenizer") }
+            if let date, JinjaDate(isoDate: date) == nil { throw ValidationError("--date must be YYYY-MM-DD, got \(date)") }
+        }
+
+        func run() throws {
+            let override = template.map { URL(fileURLWithPath: $0) }
+            var chat: ChatTemplate
+            do {
+                if let tokenizer {
+                    chat = try ChatTemplate(modelFolder: URL(fileURLWithPath: tokenizer), override: override)
+                } else {
+                    guard let url = override else { throw CLIError("give --tokenizer DIR or --template FILE.jinja") }
+                    chat = try ChatTemplate(source: try String(contentsOf: url, encoding: .utf8), name: url.lastPathComponent)
+                }
+                var tokens = chat.specialTokens
+                if let bosToken { tokens["bos_token"] = bosToken }
+                if let eosToken { tokens["eos_token"] = eosToken }
+                chat = try ChatTemplate(source: chat.source, name: chat.name, specialTokens: tokens,
+                                        date: date.flatMap(JinjaDate.init(isoDate:)) ?? .today())
+            } catch { throw CLIError("\(error)") }
+            let model = try tokenizer.map { try Tokenizer(contentsOf: URL(fileURLWithPath: $0).appendingPathComponent("tokenizer.json")) }
+            let lines = ChatLines(template: chat, tokenizer: ids ? model : nil, addGenerationPrompt: addGenerationPrompt)
+            var out = ""
+            for (n, line) in TextFiles.lines(try TextFiles.read(path: file)).enumerated() where !line.isEmpty {
+                out += JSONWriter.string(lines.render(line: line, number: n + 1)) + "\n"
+                if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
         }
     }
 }

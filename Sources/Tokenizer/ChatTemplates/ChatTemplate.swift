@@ -127,3 +127,21 @@ public struct ChatTemplate: Sendable, Equatable {
         }
     }
 }
+
+extension ChatTemplate {
+    /// Renders messages given as JSON (each a dict with role, content and whatever else the
+    /// template reads: tool calls, reasoning), as `apply_chat_template` receives them.
+    public func rendering(json messages: JSONValue, addGenerationPrompt: Bool = false) throws(ChatTemplateError) -> JinjaRendering {
+        let context: ChatTemplateContext
+        do {
+            context = try ChatTemplateContext(messages: messages, addGenerationPrompt: addGenerationPrompt, specialTokens: specialTokens, date: date)
+        } catch {
+            throw .failed("messages must be a JSON list of message objects: \(error)")
+        }
+        do { return try template.render(chat: context) } catch let error as TemplateException {
+            throw .raised(error.message)
+        } catch {
+            throw .failed("\(name): \(error)")
+        }
+    }
+}
