@@ -57,12 +57,11 @@ public final class ParquetWriter {
         var start = 0
         while start < rows.count {
             // Slices bound the overshoot of the byte limit and keep row groups exact in rows.
-            let end = min(rows.count, start + min(options.rowGroupRows - bufferedRows, 4096))
+            let end = min(rows.count, start + min(options.rowGroupRows - bufferedRows, 512))
             do {
                 try shred(rows[start..<end])
             } catch {
-                failure = error
-                throw error
+                throw fail(error)
             }
             bufferedRows += end - start
             rowCount += end - start
@@ -88,8 +87,7 @@ public final class ParquetWriter {
             try file.append((0..<4).map { UInt8(truncatingIfNeeded: length >> (8 * $0)) } + ParquetFile.magic)
             try file.commit()
         } catch {
-            file.discard()
-            throw error
+            throw fail(error)
         }
         return ParquetWriteSummary(path: file.path, rows: rowCount, rowGroups: rowGroups.count, bytes: file.offset)
     }
@@ -98,6 +96,13 @@ public final class ParquetWriter {
     public func abort() {
         closed = true
         file.discard()
+    }
+
+    /// Marks the writer failed and removes its temporary file; returns `error` to throw.
+    private func fail(_ error: ParquetError) -> ParquetError {
+        failure = error
+        file.discard()
+        return error
     }
 
     private func checkUsable() throws(ParquetError) {
@@ -152,8 +157,7 @@ public final class ParquetWriter {
                 try file.append(chunk.bytes)
             }
         } catch {
-            failure = error
-            throw error
+            throw fail(error)
         }
         rowGroups.append(WrittenRowGroup(columns: columns, numRows: Int64(bufferedRows)))
         for i in buffers.indices { buffers[i].removeAll() }
