@@ -35,6 +35,9 @@ import Testing
             ("messages_v2_zstd", WriterSamples.nestedColumns, nested, Self.options(.zstd, .v2, dictionary: false)),
             ("messages_v2_uncompressed_dict", WriterSamples.nestedColumns, nested, Self.options(.uncompressed, .v2)),
             ("dictionary_fallback", [ParquetColumn("s", .string)], unique, fallback),
+            // ultrafeedback_binarized's columns only, for `datasets.load_dataset("parquet")`.
+            ("ultrafeedback_v1_snappy", Array(WriterSamples.nestedColumns.prefix(7)), nested.map { ParquetRecord(Array($0.fields.prefix(7))) },
+             Self.options(.snappy, .v1)),
         ]
         for (name, columns, rows, options) in files {
             let base = (folder as NSString).appendingPathComponent(name)
