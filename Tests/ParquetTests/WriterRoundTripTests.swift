@@ -110,3 +110,22 @@ import Testing
         #expect(try Fixtures.catLines(output) == Fixtures.bytes(reference))
     }
 }
+
+extension WriterRoundTripTests {
+    @Test func rewriteSelectedColumnsKeepsMetadataAndAddsSettings() throws {
+        let input = Fixtures.temporaryPath("rewrite-in"), output = Fixtures.temporaryPath("rewrite-out")
+        defer { for path in [input, output] { try? FileManager.default.removeItem(atPath: path) } }
+        let rows = WriterSamples.nestedRows(300)
+        try WriterSamples.write(WriterSamples.nestedColumns, rows, to: input,
+                                options: ParquetWriterOptions(keyValueMetadata: [KeyValue("a", "1"), KeyValue("b", "2")]))
+        let options = ParquetWriterOptions(compression: .zstd, dataPageVersion: .v2, keyValueMetadata: [KeyValue("b", "3")])
+        let summary = try ParquetRewrite.rewrite(input: input, output: output, columns: ["messages", "prompt"], options: options)
+        #expect(summary.rows == 300)
+        let file = try ParquetFile(path: output)
+        #expect(file.schema.fieldNames == ["messages", "prompt"])
+        #expect(file.keyValueMetadata == [KeyValue("a", "1"), KeyValue("b", "3")])
+        #expect(try file.readRowGroup(0) == rows.map { ParquetRecord([ParquetField(name: "messages", value: $0["messages"]!),
+                                                                      ParquetField(name: "prompt", value: $0["prompt"]!)]) })
+        #expect(ParquetWriterOptions.codec(named: "ZSTD") == .zstd && ParquetWriterOptions.codec(named: "lz4") == nil)
+    }
+}

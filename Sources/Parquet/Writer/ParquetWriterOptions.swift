@@ -31,6 +31,17 @@ public struct ParquetWriterOptions: Sendable {
         self.keyValueMetadata = keyValueMetadata
     }
 
+    /// The codec a command-line name stands for: "snappy", "zstd", "none" or "uncompressed"
+    /// (any case); nil for names the writer does not support.
+    public static func codec(named name: String) -> CompressionCodec? {
+        switch name.lowercased() {
+        case "none", "uncompressed": .uncompressed
+        case "snappy": .snappy
+        case "zstd": .zstd
+        default: nil
+        }
+    }
+
     func validate() throws(ParquetError) {
         guard Compressor.supported.contains(compression) else {
             throw ParquetError("the writer does not support the \(compression) codec (it writes \(Compressor.supported.map(\.description).joined(separator: ", ")))")

@@ -49,9 +49,15 @@ public struct ParquetWriterSchema: Sendable {
         try self.init(elements: elements)
     }
 
-    /// The schema of a file that was read, to write rows read from it.
-    public init(_ schema: ParquetSchema) throws(ParquetError) {
-        try self.init(elements: schema.root.depthFirstElements)
+    /// The schema of a file that was read, or of its named top-level columns (in the order
+    /// given), to write rows read from it.
+    public init(_ schema: ParquetSchema, columns: [String]? = nil) throws(ParquetError) {
+        let fields = try ParquetProjection(schema: schema, columns: columns).columnNames.compactMap { name in
+            schema.fields.first { $0.name == name }
+        }
+        var root = schema.root.element
+        root.numChildren = Int32(fields.count)
+        try self.init(elements: [root] + fields.flatMap(\.depthFirstElements))
     }
 
     init(elements: [SchemaElement]) throws(ParquetError) {
