@@ -85,3 +85,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp-") && $0.contains("atomic") }.isEmpty)
     }
 }
+
+extension WriterValidationTests {
+    @Test func wrongNestingNamesTheShapeExpected() throws {
+        let notAList = try Self.failure([ParquetColumn("m", .list(WriterSamples.message))], [ParquetRecord([ParquetField(name: "m", value: .string("hi"))])])
+        #expect(notAList.error.description == "row 0: expected a list, got string(\"hi\") in column m")
+        let requiredMap = try Self.failure([ParquetColumn("m", .map(key: .string, value: .int32), nullable: false)],
+                                           [ParquetRecord([ParquetField(name: "m", value: .null)])])
+        #expect(requiredMap.error.description == "row 0: null in a required map in column m")
+        let notAStruct = try Self.failure([ParquetColumn("m", .list(WriterSamples.message))],
+                                          [ParquetRecord([ParquetField(name: "m", value: .list([.int(1)]))])])
+        #expect(notAStruct.error.description == "row 0: expected a struct, got int(1) in column m[0]")
+    }
+}

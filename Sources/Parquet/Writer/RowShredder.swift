@@ -57,46 +57,39 @@ struct RowShredder: Sendable {
             }
 
         case .list(let element, let shape):
-            guard let items = try repeated(value, shape, repetition: repetition, into: buffers, { v throws(ShreddingError) in
-                guard case .list(let items) = v else { throw ShreddingError("expected a list, got \(v.caseDescription)") }
-                return items
-            }) else { return }
-            for (i, item) in items.enumerated() {
-                let level = i == 0 ? repetition : UInt8(shape.repetitionLevel)
-                do { try put(item, element, repetition: level, into: buffers) } catch { throw error.inside("[\(i)]") }
+            guard case .list(let items) = value else { return try putNull(value, "list", shape, repetition: repetition, into: buffers) }
+            try putItems(items, shape, repetition: repetition, into: buffers) { item, level throws(ShreddingError) in
+                try put(item, element, repetition: level, into: buffers)
             }
 
         case .map(let key, let valueNode, let shape):
-            guard let entries = try repeated(value, shape, repetition: repetition, into: buffers, { v throws(ShreddingError) in
-                guard case .map(let entries) = v else { throw ShreddingError("expected a map, got \(v.caseDescription)") }
-                return entries
-            }) else { return }
-            for (i, entry) in entries.enumerated() {
-                let level = i == 0 ? repetition : UInt8(shape.repetitionLevel)
-                do {
-                    try put(entry.key, key, repetition: level, into: buffers)
-                    try put(entry.value, valueNode, repetition: level, into: buffers)
-                } catch { throw error.inside("[\(i)]") }
+            guard case .map(let entries) = value else { return try putNull(value, "map", shape, repetition: repetition, into: buffers) }
+            try putItems(entries, shape, repetition: repetition, into: buffers) { entry, level throws(ShreddingError) in
+                try put(entry.key, key, repetition: level, into: buffers)
+                try put(entry.value, valueNode, repetition: level, into: buffers)
             }
         }
     }
 
-    /// The items of a list or map value, or nil when it is null or empty (its levels are
-    /// then written).
-    private func repeated<T>(_ value: ParquetValue, _ shape: RepeatedShape, repetition: UInt8,
-                             into buffers: UnsafeMutableBufferPointer<LeafBuffer>,
-                             _ items: (ParquetValue) throws(ShreddingError) -> [T]) throws(ShreddingError) -> [T]? {
-        if value.isNull {
-            guard shape.nullable else { throw ShreddingError("null in a required list or map") }
-            for leaf in shape.leaves { buffers[leaf].appendLevels(repetition: repetition, definition: UInt8(shape.definitionLevel - 1)) }
-            return nil
-        }
-        let list = try items(value)
-        if list.isEmpty {
+    /// A list or map value's items: the first continues the enclosing repetition level, the
+    /// rest repeat at the list's own; an empty value is one entry at the element level below.
+    private func putItems<T>(_ items: [T], _ shape: RepeatedShape, repetition: UInt8, into buffers: UnsafeMutableBufferPointer<LeafBuffer>,
+                             _ putItem: (T, UInt8) throws(ShreddingError) -> Void) throws(ShreddingError) {
+        if items.isEmpty {
             for leaf in shape.leaves { buffers[leaf].appendLevels(repetition: repetition, definition: UInt8(shape.elementLevel - 1)) }
-            return nil
+            return
         }
-        return list
+        for (i, item) in items.enumerated() {
+            do { try putItem(item, i == 0 ? repetition : UInt8(shape.repetitionLevel)) } catch { throw error.inside("[\(i)]") }
+        }
+    }
+
+    /// A list or map position holding something other than a list or map: null, if allowed.
+    private func putNull(_ value: ParquetValue, _ kind: String, _ shape: RepeatedShape, repetition: UInt8,
+                         into buffers: UnsafeMutableBufferPointer<LeafBuffer>) throws(ShreddingError) {
+        guard value.isNull else { throw ShreddingError("expected a \(kind), got \(value.caseDescription)") }
+        guard shape.nullable else { throw ShreddingError("null in a required \(kind)") }
+        for leaf in shape.leaves { buffers[leaf].appendLevels(repetition: repetition, definition: UInt8(shape.definitionLevel - 1)) }
     }
 
     private static func unknownName(in record: ParquetRecord, fields: [(name: String, node: AssemblyNode)]) -> String? {
