@@ -127,5 +127,10 @@ extension WriterRoundTripTests {
         #expect(try file.readRowGroup(0) == rows.map { ParquetRecord([ParquetField(name: "messages", value: $0["messages"]!),
                                                                       ParquetField(name: "prompt", value: $0["prompt"]!)]) })
         #expect(ParquetWriterOptions.codec(named: "ZSTD") == .zstd && ParquetWriterOptions.codec(named: "lz4") == nil)
+        let head = try ParquetRewrite.rewrite(input: input, output: output, limit: 120, options: ParquetWriterOptions(rowGroupRows: 50))
+        #expect(head.rows == 120 && head.rowGroups == 3)
+        var read: [ParquetRecord] = []
+        try ParquetFile(path: output).forEachRowGroup { _, rows in read += rows }
+        #expect(read == Array(rows.prefix(120)))
     }
 }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Writes a Parquet file from rows streamed in batches. Rows are `ParquetRecord`s, the
 /// reader's own representation, matched to the schema by field name; row groups are cut by
 /// row count or buffered bytes; the file appears at `path` only when `close()` succeeds.
@@ -27,8 +25,6 @@ public final class ParquetWriter {
     private let file: AtomicFile
     private let shredder: RowShredder
     private let chunkWriters: [ColumnChunkWriter]
-    /// Top-level field → its leaves' range in `buffers` (leaves of a field are contiguous).
-    private let fieldLeaves: [Range<Int>]
     private var buffers: [LeafBuffer]
     private var bufferedRows = 0
     private var rowGroups: [WrittenRowGroup] = []
@@ -42,11 +38,6 @@ public final class ParquetWriter {
         shredder = try asParquetError { try RowShredder(schema: schema.tree) }
         chunkWriters = schema.tree.leaves.map { ColumnChunkWriter(leaf: $0, options: options) }
         buffers = schema.tree.leaves.map { LeafBuffer(leaf: $0) }
-        var start = 0
-        fieldLeaves = schema.tree.fields.map { field in
-            defer { start += field.leaves.count }
-            return start..<(start + field.leaves.count)
-        }
         file = try AtomicFile(path: path)
         try file.append(ParquetFile.magic)
     }
@@ -119,11 +110,11 @@ public final class ParquetWriter {
                 throw ParquetError("row \(rowCount + i - rows.startIndex) has a field \"\(unknown)\" that the schema lacks")
             }
         }
-        let shredder = self.shredder, fieldLeaves = self.fieldLeaves
+        let shredder = self.shredder
         let firstRow = rowCount - rows.startIndex
         let errors: [ShreddingError?] = buffers.withUnsafeMutableBufferPointer { all in
             nonisolated(unsafe) let all = all  // each task touches only its field's leaves
-            return concurrentMap(fieldLeaves.count, parallel: rows.count >= 64) { field -> ShreddingError? in
+            return concurrentMap(shredder.fields.count, parallel: rows.count >= 64) { field -> ShreddingError? in
                 do throws(ShreddingError) {
                     try shredder.shred(field: field, of: rows, into: all)
                     return nil
@@ -171,18 +162,4 @@ public struct ParquetWriteSummary: Sendable, Equatable {
     public var rows: Int
     public var rowGroups: Int
     public var bytes: Int64
-}
-
-/// `body(i)` for i in 0..<count, on all cores when `parallel`, results in order.
-func concurrentMap<T>(_ count: Int, parallel: Bool, _ body: (Int) -> T) -> [T] {
-    guard parallel, count > 1 else { return (0..<count).map(body) }
-    let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-    slots.initialize(repeating: nil)
-    defer { slots.deinitialize().deallocate() }
-    nonisolated(unsafe) let results = slots  // each iteration writes only its own slot
-    withoutActuallyEscaping(body) { body in
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: count) { results[$0] = body($0) }
-    }
-    return slots.map { $0! }
 }
