@@ -69,11 +69,11 @@ struct AssemblyPlanner {
     }
 
     /// The backward-compatibility rules of the LIST annotation (LogicalTypes.md): a
-    /// LIST-annotated repeated group, a repeated primitive, a repeated group with several fields, or a one-field group named `array`
-    /// or `<list>_tuple` is itself the element (two-level form); otherwise the repeated
-    /// group's only child is the element (standard three-level form, child `element` or `item`).
+    /// LIST-annotated repeated group is itself the element, a required list (a list of lists,
+    /// as pyarrow reads it); so is a repeated primitive, a repeated group with several fields,
+    /// or a one-field group named `array` or `<list>_tuple` (two-level form); otherwise the
+    /// repeated group's only child is the element (three-level form, child `element` or `item`).
     private func planListElement(list: SchemaNode, repeated: SchemaNode) throws -> AssemblyNode {
-        // A LIST-annotated repeated group is itself the (required) element: a list of lists.
         if !repeated.isLeaf, repeated.isListAnnotated { return try planAnnotated(repeated) }
         if repeated.isLeaf || repeated.children.count > 1 || repeated.name == "array" || repeated.name == list.name + "_tuple" {
             return try planRequired(repeated)
