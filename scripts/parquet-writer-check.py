@@ -125,7 +125,7 @@ def main():
         status = "ok" if not problems else "FAIL"
         print(f"{status:4} {name}: {meta.num_rows} rows, {meta.num_row_groups} row groups, "
               f"{meta.row_group(0).column(0).compression if meta.num_row_groups else '-'}, "
-              f"rows equal the written rows, min/max checked on {checked} column chunks")
+              f"{'rows differ' if problem else 'rows equal the written rows'}, min/max checked on {checked} column chunks")
         for p in problems:
             print("     " + p)
         failures += bool(problems)
