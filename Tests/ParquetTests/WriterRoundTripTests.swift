@@ -134,3 +134,22 @@ extension WriterRoundTripTests {
         #expect(read == Array(rows.prefix(120)))
     }
 }
+
+extension WriterRoundTripTests {
+    @Test func statisticsAreExactByteOrderAndLeftOutWhenTooLong() throws {
+        let schema = try ParquetWriterSchema([ParquetColumn("s", .string)])
+        let leaf = schema.tree.leaves[0]
+        func statistics(_ texts: [String?]) throws -> ColumnStatistics {
+            var buffers = [LeafBuffer(leaf: leaf)]
+            let rows = texts.map { ParquetRecord([ParquetField(name: "s", value: $0.map { .string($0) } ?? .null)]) }
+            let shredder = try RowShredder(schema: schema.tree)
+            try buffers.withUnsafeMutableBufferPointer { try shredder.shred(field: 0, of: rows[...], into: $0) }
+            return try ColumnChunkWriter(leaf: leaf, options: ParquetWriterOptions()).encode(buffers[0]).statistics
+        }
+        // Bytes order: "Z" < "a" < "ab" < "é" (0xC3 0xA9).
+        let ordered = try statistics(["ab", nil, "é", "Z", "a", nil])
+        #expect(ordered.nullCount == 2 && ordered.min == Array("Z".utf8) && ordered.max == Array("é".utf8))
+        let long = try statistics(["a", String(repeating: "z", count: 5000)])
+        #expect(long.nullCount == 0 && long.min == nil && long.max == nil)
+    }
+}

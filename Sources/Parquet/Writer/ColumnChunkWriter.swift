@@ -24,41 +24,43 @@ struct ColumnChunkWriter {
         var uncompressed = 0
         var plainPages = 0
         for span in pageSpans(buffer) {
-            var values: [UInt8]?
             if dictionaryOpen {
                 if let indices = Self.dictionaryIndices(buffer.values, span.values, into: &dictionary!, limit: options.dictionaryPageSizeLimit) {
-                    values = Self.indexBytes(indices, dictionaryCount: dictionary!.count)
+                    let count = dictionary!.count
+                    uncompressed += try appendPage(span, buffer: buffer, encoding: .rleDictionary, to: &dataPages) {
+                        Self.appendIndices(indices, dictionaryCount: count, to: &$0)
+                    }
                     dictionaryPages += 1
-                } else {
-                    // Too big: the dictionary serves only the pages before this one.
-                    dictionaryOpen = false
-                    if dictionaryPages == 0 { dictionary = nil }
+                    continue
                 }
+                // Too big: the dictionary serves only the pages before this one.
+                dictionaryOpen = false
+                if dictionaryPages == 0 { dictionary = nil }
             }
-            let encoding: Encoding = values == nil ? .plain : .rleDictionary
-            if values == nil { plainPages += 1 }
-            uncompressed += try appendPage(span, buffer: buffer, values: values ?? Self.plain(buffer.values, span.values),
-                                           encoding: encoding, to: &dataPages)
+            uncompressed += try appendPage(span, buffer: buffer, encoding: .plain, to: &dataPages) {
+                Self.appendPlain(buffer.values, span.values, to: &$0)
+            }
+            plainPages += 1
         }
-        var bytes: [UInt8] = []
-        var dictionaryPageSize: Int?
+        var dictionaryPage: [UInt8] = []
         if let dictionary, dictionaryPages > 0 {
-            let body = Self.plain(dictionary.values, 0..<dictionary.count)
-            let compressed = try Compressor.compress(body, codec: options.compression, level: options.compressionLevel)
+            var body: [UInt8] = []
+            Self.appendPlain(dictionary.values, 0..<dictionary.count, to: &body)
             try Self.checkPageSize(body.count)
-            bytes = PageHeaderEncoding.dictionaryPage(count: dictionary.count, uncompressedSize: body.count, compressedSize: compressed.count)
-            uncompressed += bytes.count + body.count
-            bytes += compressed
-            dictionaryPageSize = bytes.count
+            let compressed = try Compressor.compress(body, codec: options.compression, level: options.compressionLevel)
+            dictionaryPage = PageHeaderEncoding.dictionaryPage(count: dictionary.count, uncompressedSize: body.count,
+                                                               compressedSize: compressed.count)
+            uncompressed += dictionaryPage.count + body.count
+            dictionaryPage += compressed
         }
-        bytes += dataPages
         var encodings: [Encoding] = []
-        if plainPages > 0 || dictionaryPageSize != nil { encodings.append(.plain) }
+        if plainPages > 0 || !dictionaryPage.isEmpty { encodings.append(.plain) }
         if buffer.maxDefinitionLevel > 0 || buffer.maxRepetitionLevel > 0 { encodings.append(.rle) }
         if dictionaryPages > 0 { encodings.append(.rleDictionary) }
-        return EncodedColumnChunk(bytes: bytes, dictionaryPageSize: dictionaryPageSize, numValues: Int64(buffer.entryCount),
+        return EncodedColumnChunk(dictionaryPage: dictionaryPage, dataPages: dataPages, numValues: Int64(buffer.entryCount),
                                   uncompressedSize: Int64(uncompressed), encodings: encodings,
-                                  statistics: ColumnStatistics(buffer.values, nullCount: buffer.nullCount, order: order))
+                                  statistics: ColumnStatistics(buffer.values, nullCount: buffer.nullCount, order: order,
+                                                               maxSize: options.maxStatisticsSize))
     }
 
     // MARK: - Pages
@@ -98,8 +100,10 @@ struct ColumnChunkWriter {
         return spans
     }
 
-    /// Appends one data page (header and body) and returns its uncompressed size.
-    private func appendPage(_ span: PageSpan, buffer: LeafBuffer, values: [UInt8], encoding: Encoding, to out: inout [UInt8]) throws -> Int {
+    /// Appends one data page (header and body) whose values `appendValues` encodes, and
+    /// returns its uncompressed size.
+    private func appendPage(_ span: PageSpan, buffer: LeafBuffer, encoding: Encoding, to out: inout [UInt8],
+                            values appendValues: (inout [UInt8]) -> Void) throws -> Int {
         var repetition: [UInt8] = [], definition: [UInt8] = []
         if buffer.maxRepetitionLevel > 0 {
             buffer.repetitionLevels.withUnsafeBufferPointer { levels in
@@ -118,18 +122,19 @@ struct ColumnChunkWriter {
         switch options.dataPageVersion {
         case .v1:
             var page: [UInt8] = []
-            page.reserveCapacity(repetition.count + definition.count + values.count + 8)
             for levels in [repetition, definition] where !levels.isEmpty {
                 withUnsafeBytes(of: UInt32(levels.count).littleEndian) { page.append(contentsOf: $0) }
                 page += levels
             }
-            page += values
+            appendValues(&page)
             uncompressedSize = page.count
             body = codec == .uncompressed ? page : try Compressor.compress(page, codec: codec, level: level)
             try Self.checkPageSize(uncompressedSize)
             header = PageHeaderEncoding.dataPageV1(count: span.entries.count, encoding: encoding,
                                                    uncompressedSize: uncompressedSize, compressedSize: body.count)
         case .v2:
+            var values: [UInt8] = []
+            appendValues(&values)
             let packed = codec == .uncompressed ? values : try Compressor.compress(values, codec: codec, level: level)
             body = repetition + definition + packed
             uncompressedSize = repetition.count + definition.count + values.count
@@ -167,58 +172,47 @@ struct ColumnChunkWriter {
     }
 
     /// RLE_DICTIONARY page values: the index bit width in one byte, then the indices.
-    private static func indexBytes(_ indices: [UInt32], dictionaryCount: Int) -> [UInt8] {
+    private static func appendIndices(_ indices: [UInt32], dictionaryCount: Int, to out: inout [UInt8]) {
         let width = max(1, (dictionaryCount - 1).bitWidthNeeded)
-        var out = [UInt8(width)]
-        out.reserveCapacity(indices.count * width / 8 + 16)
+        out.reserveCapacity(out.count + indices.count * width / 8 + 16)
+        out.append(UInt8(width))
         RLEHybridEncoder.encode(indices, bitWidth: width, into: &out)
-        return out
     }
 
-    /// PLAIN encoding of values `range`: BOOLEAN bit-packed, BYTE_ARRAY length-prefixed, the
-    /// rest copied as stored.
-    static func plain(_ values: LeafValues, _ range: Range<Int>) -> [UInt8] {
+    /// Appends the PLAIN encoding of values `range`: BOOLEAN bit-packed, BYTE_ARRAY
+    /// length-prefixed, the rest copied as stored.
+    static func appendPlain(_ values: LeafValues, _ range: Range<Int>, to out: inout [UInt8]) {
         switch values.physicalType {
         case .boolean:
-            var out = [UInt8](repeating: 0, count: (range.count + 7) / 8)
-            for (k, i) in range.enumerated() where values.bytes[i] != 0 { out[k >> 3] |= 1 << UInt8(k & 7) }
-            return out
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: (range.count + 7) / 8))
+            for (k, i) in range.enumerated() where values.bytes[i] != 0 { out[start + (k >> 3)] |= 1 << UInt8(k & 7) }
         case .byteArray:
-            let payload = values.offsets[range.upperBound] - values.offsets[range.lowerBound]
-            return [UInt8](unsafeUninitializedCapacity: payload + 4 * range.count) { out, initialized in
-                values.bytes.withUnsafeBytes { raw in
-                    var position = 0
-                    for i in range {
-                        let start = values.offsets[i], length = values.offsets[i + 1] - start
-                        withUnsafeBytes(of: UInt32(length).littleEndian) { lengthBytes in
-                            UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[position..<(position + 4)])
-                                .copyMemory(from: lengthBytes)
-                        }
-                        position += 4
-                        if length > 0 {
-                            UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(out)[position..<(position + length)])
-                                .copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]))
-                        }
-                        position += length
-                    }
+            out.reserveCapacity(out.count + values.offsets[range.upperBound] - values.offsets[range.lowerBound] + 4 * range.count)
+            values.bytes.withUnsafeBytes { raw in
+                for i in range {
+                    let start = values.offsets[i], end = values.offsets[i + 1]
+                    withUnsafeBytes(of: UInt32(end - start).littleEndian) { out.append(contentsOf: $0) }
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
                 }
-                initialized = payload + 4 * range.count
             }
         default:
-            return Array(values.bytes[(range.lowerBound * values.width)..<(range.upperBound * values.width)])
+            out.append(contentsOf: values.bytes[(range.lowerBound * values.width)..<(range.upperBound * values.width)])
         }
     }
 }
 
 /// One column chunk's bytes and the facts its footer entry records.
 struct EncodedColumnChunk {
-    var bytes: [UInt8]
-    /// When set, the chunk starts with a dictionary page of this many bytes (header included).
-    var dictionaryPageSize: Int?
+    /// Empty, or a dictionary page (header included) that starts the chunk.
+    var dictionaryPage: [UInt8]
+    var dataPages: [UInt8]
     /// Level entries (values and nulls).
     var numValues: Int64
     /// Headers plus uncompressed page bodies.
     var uncompressedSize: Int64
     var encodings: [Encoding]
     var statistics: ColumnStatistics
+
+    var compressedSize: Int { dictionaryPage.count + dataPages.count }
 }

@@ -6,7 +6,7 @@ import Darwin
 
 /// A column chunk's statistics (parquet.thrift `Statistics`): the null count, and the
 /// minimum and maximum in the column's sort order as PLAIN bytes (BYTE_ARRAY without its
-/// length), exact — never truncated.
+/// length), exact — never truncated, left out instead when too long.
 struct ColumnStatistics {
     var nullCount: Int64
     var min: [UInt8]?
@@ -37,7 +37,8 @@ struct ColumnStatistics {
         }
     }
 
-    init(_ values: LeafValues, nullCount: Int, order: Order?) {
+    /// Min and max are left out when either is longer than `maxSize` bytes.
+    init(_ values: LeafValues, nullCount: Int, order: Order?, maxSize: Int) {
         self.nullCount = Int64(nullCount)
         guard let order, values.count > 0 else { return }
         let extremes: (min: Int, max: Int)? = values.bytes.withUnsafeBytes { raw in
@@ -53,7 +54,7 @@ struct ColumnStatistics {
             case .unsignedBytes, .signedBytes: Self.byteExtremes(raw, values: values, signed: order == .signedBytes)
             }
         }
-        guard let extremes else { return }
+        guard let extremes, values.range(extremes.min).count <= maxSize, values.range(extremes.max).count <= maxSize else { return }
         var low = Array(values.bytes[values.range(extremes.min)])
         var high = Array(values.bytes[values.range(extremes.max)])
         // A zero minimum is written as -0 and a zero maximum as +0 (the spec's rule, so readers

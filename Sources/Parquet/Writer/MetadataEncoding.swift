@@ -70,7 +70,7 @@ struct WrittenColumnChunk {
     var fileOffset: Int64
     var chunk: EncodedColumnChunk
 
-    var dataPageOffset: Int64 { fileOffset + Int64(chunk.dictionaryPageSize ?? 0) }
+    var dataPageOffset: Int64 { fileOffset + Int64(chunk.dictionaryPage.count) }
 
     func encode(_ w: inout ThriftCompactWriter) {
         w.i64(2, fileOffset)
@@ -85,9 +85,9 @@ struct WrittenColumnChunk {
             m.i32(4, codec.rawValue)
             m.i64(5, chunk.numValues)
             m.i64(6, chunk.uncompressedSize)
-            m.i64(7, Int64(chunk.bytes.count))
+            m.i64(7, Int64(chunk.compressedSize))
             m.i64(9, dataPageOffset)
-            if chunk.dictionaryPageSize != nil { m.i64(11, fileOffset) }
+            if !chunk.dictionaryPage.isEmpty { m.i64(11, fileOffset) }
             m.structField(12) { chunk.statistics.encode(&$0) }
         }
     }
@@ -112,7 +112,7 @@ struct WrittenRowGroup {
         w.i64(2, columns.reduce(0) { $0 + $1.chunk.uncompressedSize })
         w.i64(3, numRows)
         if let first = columns.first { w.i64(5, first.fileOffset) }
-        w.i64(6, columns.reduce(0) { $0 + Int64($1.chunk.bytes.count) })
+        w.i64(6, columns.reduce(0) { $0 + Int64($1.chunk.compressedSize) })
     }
 }
 

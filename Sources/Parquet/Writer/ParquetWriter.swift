@@ -145,7 +145,8 @@ public final class ParquetWriter {
                 let chunk = try result.get()
                 columns.append(WrittenColumnChunk(physicalType: leaves[i].element.physicalType ?? .int32, path: leaves[i].path,
                                                   codec: options.compression, fileOffset: file.offset, chunk: chunk))
-                try file.append(chunk.bytes)
+                try file.append(chunk.dictionaryPage)
+                try file.append(chunk.dataPages)
             }
         } catch {
             throw fail(error)

@@ -18,6 +18,9 @@ public struct ParquetWriterOptions: Sendable {
     public var rowGroupRows = 1 << 20
     /// … or once its buffered, uncompressed data reaches about this many bytes.
     public var rowGroupBytes = 128 << 20
+    /// Min/max statistics longer than this are left out (never truncated), as Arrow does,
+    /// so one huge text does not bloat the footer; the null count is always written.
+    public var maxStatisticsSize = 4096
     /// Stored in the footer, e.g. the settings that produced the file.
     public var keyValueMetadata: [KeyValue] = []
     public var createdBy = "pref"
