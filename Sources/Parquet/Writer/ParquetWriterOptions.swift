@@ -49,8 +49,8 @@ public struct ParquetWriterOptions: Sendable {
         guard Compressor.supported.contains(compression) else {
             throw ParquetError("the writer does not support the \(compression) codec (it writes \(Compressor.supported.map(\.description).joined(separator: ", ")))")
         }
-        guard rowGroupRows > 0, rowGroupBytes > 0, dataPageSize > 0, dictionaryPageSizeLimit > 0 else {
-            throw ParquetError("row group and page sizes must be positive")
+        guard rowGroupRows > 0, rowGroupBytes > 0, dataPageSize > 0, dictionaryPageSizeLimit > 0, maxStatisticsSize >= 0 else {
+            throw ParquetError("row group, page and dictionary sizes must be positive, the statistics size limit 0 or more")
         }
     }
 }
