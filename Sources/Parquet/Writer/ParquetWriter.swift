@@ -2,14 +2,15 @@
 /// reader's own representation, matched to the schema by field name; row groups are cut by
 /// row count or buffered bytes; the file appears at `path` only when `close()` succeeds.
 ///
+///     let message = ParquetDataType.structure([ParquetColumn("content", .string), ParquetColumn("role", .string)])
 ///     let schema = try ParquetWriterSchema([
 ///         ParquetColumn("prompt", .string),
-///         ParquetColumn("messages", .list(.structure([ParquetColumn("content", .string), ParquetColumn("role", .string)]))),
-///         ParquetColumn("score", .double),
+///         ParquetColumn("messages", .list(message)),
+///         ParquetColumn("score", .float),
 ///     ])
-///     let writer = try ParquetWriter(path: "out.parquet", schema: schema,
-///                                    options: ParquetWriterOptions(keyValueMetadata: [KeyValue("pref.settings", json)]))
-///     try writer.write(rows: rows)
+///     let options = ParquetWriterOptions(compression: .zstd, keyValueMetadata: [KeyValue("pref.settings", settingsJSON)])
+///     let writer = try ParquetWriter(path: "out.parquet", schema: schema, options: options)
+///     try writer.write(rows: rows)   // [ParquetRecord], as ParquetFile.readRowGroup returns them
 ///     try writer.close()
 ///
 /// A row that does not fit the schema throws an error naming the row and the column
