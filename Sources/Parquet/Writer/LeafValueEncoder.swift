@@ -39,10 +39,10 @@ struct LeafValueEncoder {
             let (nanos, overflow) = ticks.multipliedReportingOverflow(by: TimeUnit.nanos.perSecond / unit.perSecond)
             guard !overflow else { throw mismatch(value, "a timestamp an INT96 column can hold") }
             let day: Int64 = 86_400_000_000_000
-            let (days, nanosOfDay) = (nanos.dividedRoundingDown(by: day), nanos - nanos.dividedRoundingDown(by: day) * day)
-            out.bytes.reserveCapacity(out.bytes.count + 12)
-            // Julian day 2440588 is 1970-01-01.
-            withUnsafeBytes(of: nanosOfDay.littleEndian) { out.bytes.append(contentsOf: $0) }
+            let days = nanos.dividedRoundingDown(by: day)
+            // Nanoseconds of the day, then the Julian day (2440588 is 1970-01-01), which
+            // completes the value.
+            withUnsafeBytes(of: (nanos - days * day).littleEndian) { out.bytes.append(contentsOf: $0) }
             out.appendLittleEndian(Int32(truncatingIfNeeded: days + 2_440_588))
         case (.float, .float(let f)):
             out.appendLittleEndian(f.bitPattern)
