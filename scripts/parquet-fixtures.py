@@ -6,6 +6,7 @@ Run:      python scripts/parquet-fixtures.py            # writes fixtures/parque
           python scripts/parquet-fixtures.py --real     # digests of ../shared/data Parquet files
           python scripts/parquet-fixtures.py --bench-file OUT.parquet [--rows 60000]
           python scripts/parquet-fixtures.py --jsonl FILE.parquet   # reference JSON lines to stdout
+          python scripts/parquet-fixtures.py --legacy   # only the hand-built (Thrift by hand) fixtures
 
 Every fixture is written by pyarrow and read back by pyarrow; the reference line for each
 row is pyarrow's value (`Scalar.as_py()`, what `to_pylist()` returns) printed with the
@@ -291,6 +292,22 @@ def make_fixtures():
         f.write("\n")
 
 
+def make_legacy_only():
+    """Rewrites only the hand-built fixtures (no pyarrow writer involved), keeping the rest
+    of the manifest; reference files no fixture uses any more are removed."""
+    path = os.path.join(OUT, "manifest.json")
+    with open(path) as f:
+        MANIFEST.update(json.load(f))
+    make_legacy_fixtures()
+    with open(path, "w") as f:
+        json.dump(MANIFEST, f, indent=1, sort_keys=True)
+        f.write("\n")
+    used = set(MANIFEST.values())
+    for old in os.listdir(OUT):
+        if old.startswith("rows-") and old.endswith(".jsonl") and old not in used:
+            os.remove(os.path.join(OUT, old))
+
+
 # ---------------------------------------------------------------- legacy shapes pyarrow cannot write
 
 class Thrift:
@@ -321,6 +338,9 @@ class Thrift:
     def i32(self, fid, v):
         self.field(fid, 5)
         self.zigzag(v)
+
+    def boolean(self, fid, v):
+        self.field(fid, 1 if v else 2)
 
     def i64(self, fid, v):
         self.field(fid, 6)
@@ -370,29 +390,50 @@ def plain_values(ptype, values):
     raise ValueError(ptype)
 
 
-def write_legacy(name, schema, columns, num_rows):
+def legacy_page(col, page, codec):
+    """One data page (v1, or v2 when page["v2"]) of hand-shredded levels and PLAIN values.
+    A v2 page whose values are empty gets an empty compressed section, as some writers
+    produce (compressing nothing with snappy would give one byte)."""
+    max_def, max_rep = col["max_def"], col["max_rep"]
+    values = plain_values(col["type"], page["values"])
+    sections = [rle_levels(levels, max_level.bit_length()) if max_level else b""
+                for levels, max_level in ((page["rep"], max_rep), (page["def"], max_def))]
+    header = Thrift()
+    if page.get("v2"):
+        packed = pa.compress(values, codec=codec, asbytes=True) if values and codec != "uncompressed" else values
+        body = sections[0] + sections[1] + packed
+        header.struct_body(lambda t: (t.i32(1, 3), t.i32(2, len(sections[0]) + len(sections[1]) + len(values)), t.i32(3, len(body)),
+                                      t.struct(8, lambda d: (d.i32(1, len(page["def"])), d.i32(2, sum(1 for x in page["def"] if x < max_def)),
+                                                             d.i32(3, sum(1 for x in (page["rep"] or page["def"]) if not page["rep"] or x == 0)),
+                                                             d.i32(4, 0), d.i32(5, len(sections[1])), d.i32(6, len(sections[0])),
+                                                             d.boolean(7, True)))))
+        return header.out + body
+    raw = b"".join(len(section).to_bytes(4, "little") + section for section, level in zip(sections, (max_rep, max_def)) if level) + values
+    body = pa.compress(raw, codec=codec, asbytes=True) if codec != "uncompressed" else raw
+    level_encoding = 3  # RLE (pyarrow reads the deprecated BIT_PACKED least-significant bit first, against the spec)
+    header.struct_body(lambda t: (t.i32(1, 0), t.i32(2, len(raw)), t.i32(3, len(body)),
+                                  t.struct(5, lambda d: (d.i32(1, len(page["def"])), d.i32(2, 0), d.i32(3, level_encoding),
+                                                         d.i32(4, level_encoding)))))
+    return header.out + body
+
+
+CODEC_IDS = {"uncompressed": 0, "snappy": 1, "zstd": 6}
+
+
+def write_legacy(name, schema, columns, num_rows, codec="uncompressed"):
     """A file with hand-shredded columns: `schema` is a list of SchemaElement dicts in
-    depth-first order, each column gives its levels and non-null values explicitly."""
+    depth-first order, each column gives its levels and non-null values explicitly, as one
+    page or as a list of `pages`."""
     path = os.path.join(OUT, name + ".parquet")
     body = bytearray(b"PAR1")
     chunks = []
     for col in columns:
-        max_def, max_rep = col["max_def"], col["max_rep"]
-        page = bytearray()
-        for levels, max_level in ((col["rep"], max_rep), (col["def"], max_def)):
-            if max_level == 0:
-                continue
-            data = rle_levels(levels, max_level.bit_length())
-            page += len(data).to_bytes(4, "little") + data
-        page += plain_values(col["type"], col["values"])
-        header = Thrift()
-        level_encoding = 3  # RLE (pyarrow reads the deprecated BIT_PACKED least-significant bit first, against the spec)
-        header.struct_body(lambda t: (t.i32(1, 0), t.i32(2, len(page)), t.i32(3, len(page)),
-                                      t.struct(5, lambda d: (d.i32(1, len(col["def"])), d.i32(2, 0), d.i32(3, level_encoding),
-                                                             d.i32(4, level_encoding)))))
+        pages = col.get("pages") or [{"rep": col["rep"], "def": col["def"], "values": col["values"]}]
+        col["def"] = [level for page in pages for level in page["def"]]
+        data = b"".join(legacy_page(col, page, codec) for page in pages)
         offset = len(body)
-        body += header.out + page
-        chunks.append((col, offset, len(header.out) + len(page)))
+        body += data
+        chunks.append((col, offset, len(data)))
 
     def schema_element(t, e):
         def fields(s):
@@ -414,7 +455,7 @@ def write_legacy(name, schema, columns, num_rows):
             m.i32(1, col["type"])
             m.list(2, 5, [0, 3], lambda w, e: w.zigzag(e))
             m.list(3, 8, col["path"], lambda w, p: (w.varint(len(p.encode())), w.out.extend(p.encode())))
-            m.i32(4, 0)
+            m.i32(4, CODEC_IDS[codec])
             m.i64(5, len(col["def"]))
             m.i64(6, size)
             m.i64(7, size)
@@ -502,6 +543,50 @@ def make_legacy_fixtures():
     ], num_rows=3)
 
 
+    # A two-level list whose repeated group is itself LIST-annotated: a list of lists.
+    # Rows: [[1, 2], [3]], null, [], [[]], [[4], [], [5, 6]]; the second column names its
+    # groups `list` / `element` instead of `array`.
+    nested_levels = {"rep": [0, 2, 1, 0, 0, 0, 0, 1, 1, 2], "def": [3, 3, 3, 0, 1, 2, 3, 2, 3, 3], "values": [1, 2, 3, 4, 5, 6]}
+    write_legacy("legacy_two_level_list_of_lists", [
+        {"name": "schema", "children": 2},
+        {"name": "grid", "repetition": OPT, "converted": LIST, "children": 1},
+        {"name": "array", "repetition": REP, "converted": LIST, "children": 1},
+        {"name": "array", "repetition": REP, "type": INT32},
+        {"name": "rows", "repetition": OPT, "converted": LIST, "children": 1},
+        {"name": "list", "repetition": REP, "converted": LIST, "children": 1},
+        {"name": "element", "repetition": REP, "type": INT32},
+    ], [
+        {"path": ["grid", "array", "array"], "type": INT32, "max_def": 3, "max_rep": 2, **nested_levels},
+        {"path": ["rows", "list", "element"], "type": INT32, "max_def": 3, "max_rep": 2, **nested_levels},
+    ], num_rows=5)
+    # Data pages v2 whose compressed values section is empty: all nulls, and no values at all.
+    write_legacy("v2_empty_compressed_values", [
+        {"name": "schema", "children": 2},
+        {"name": "x", "repetition": OPT, "type": INT32},
+        {"name": "s", "repetition": REQ, "type": BYTE_ARRAY, "converted": UTF8},
+    ], [
+        {"path": ["x"], "type": INT32, "max_def": 1, "max_rep": 0, "pages": [
+            {"v2": True, "rep": [], "def": [1, 0, 1], "values": [1, 2]},
+            {"v2": True, "rep": [], "def": [0, 0], "values": []},
+            {"v2": True, "rep": [], "def": [], "values": []},
+            {"v2": True, "rep": [], "def": [1], "values": [7]}]},
+        {"path": ["s"], "type": BYTE_ARRAY, "max_def": 0, "max_rep": 0, "pages": [
+            {"v2": True, "rep": [], "def": [0, 0], "values": [b"a", b"b"]},
+            {"v2": True, "rep": [], "def": [], "values": []},
+            {"v2": True, "rep": [], "def": [0, 0, 0, 0], "values": [b"c", b"d", b"e", b"f"]}]},
+    ], num_rows=6, codec="snappy")
+    # A MAP whose key_value group has a key and no value: {"a", "b"}, null, {}, {"c"}
+    write_legacy("map_without_value", [
+        {"name": "schema", "children": 1},
+        {"name": "m", "repetition": OPT, "converted": MAP, "children": 1},
+        {"name": "key_value", "repetition": REP, "children": 1},
+        {"name": "key", "repetition": REQ, "type": BYTE_ARRAY, "converted": UTF8},
+    ], [
+        {"path": ["m", "key_value", "key"], "type": BYTE_ARRAY, "max_def": 2, "max_rep": 1,
+         "rep": [0, 1, 0, 0, 0], "def": [2, 2, 0, 1, 2], "values": [b"a", b"b", b"c"]},
+    ], num_rows=4)
+
+
 # ---------------------------------------------------------------- real files and the bench file
 
 REAL_FILES = [
@@ -568,8 +653,11 @@ def main():
     parser.add_argument("--bench-file")
     parser.add_argument("--rows", type=int, default=60000)
     parser.add_argument("--jsonl")
+    parser.add_argument("--legacy", action="store_true")
     args = parser.parse_args()
-    if args.jsonl:
+    if args.legacy:
+        make_legacy_only()
+    elif args.jsonl:
         for line in reference_lines(args.jsonl):
             sys.stdout.write(line + "\n")
     elif args.bench_file:

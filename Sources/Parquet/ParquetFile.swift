@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A Parquet file opened for reading. Opening reads and validates only the footer; rows
 /// are read one row group at a time, for the projected columns only, so memory is bounded
 /// by one row group. Safe to share across threads.
@@ -88,18 +86,9 @@ public final class ParquetFile: Sendable {
 
     /// Decodes the leaf columns concurrently: they are independent until assembly.
     private func readLeaves(_ leaves: [SchemaNode], group: RowGroupMetadata, groupIndex: Int) throws -> [LeafColumnData] {
-        if leaves.count == 1 { return [try readLeaf(leaves[0], group: group, groupIndex: groupIndex)] }
-        let results = UnsafeMutableBufferPointer<Result<LeafColumnData, any Error>?>.allocate(capacity: leaves.count)
-        results.initialize(repeating: nil)
-        defer { results.deinitialize().deallocate() }
-        nonisolated(unsafe) let slots = results  // each task writes only its own slot
-        DispatchQueue.concurrentPerform(iterations: leaves.count) { i in
-            slots[i] = Result { try readLeaf(leaves[i], group: group, groupIndex: groupIndex) }
-        }
-        return try results.map { result in
-            guard let result else { throw ParquetError("internal: a leaf column was not decoded") }
-            return try result.get()
-        }
+        try concurrentMap(leaves.count, parallel: true) { i in
+            Result { try readLeaf(leaves[i], group: group, groupIndex: groupIndex) }
+        }.map { try $0.get() }
     }
 
     private func readLeaf(_ leaf: SchemaNode, group: RowGroupMetadata, groupIndex: Int) throws -> LeafColumnData {

@@ -37,18 +37,34 @@ struct RealDataTests {
         #expect(digests.count == 3)
         for digest in digests {
             let path = try Self.realPath(digest.file)
-            let output = try Fixtures.catLines(path)
-            let lines = output.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
-            #expect(lines.count == digest.rows, "\(digest.file)")
-            #expect(digest.rowCRC32.count == digest.rows)
-            for (index, (line, expected)) in zip(lines, digest.rowCRC32).enumerated() {
-                let crc = line.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
-                let hex = String(crc, radix: 16)
-                if String(repeating: "0", count: 8 - hex.count) + hex != expected {
-                    Issue.record("\(digest.file) row \(index) differs from pyarrow: \(String(decoding: line.prefix(300), as: UTF8.self))")
-                    break
-                }
+            Self.expectRows(try Fixtures.catLines(path), match: digest)
+        }
+    }
+
+    /// Records an issue unless `output` (pref cat's lines) has the digest's rows.
+    static func expectRows(_ output: [UInt8], match digest: Digest) {
+        let lines = output.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == digest.rows, "\(digest.file)")
+        #expect(digest.rowCRC32.count == digest.rows)
+        for (index, (line, expected)) in zip(lines, digest.rowCRC32).enumerated() {
+            let crc = line.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) }
+            let hex = String(crc, radix: 16)
+            if String(repeating: "0", count: 8 - hex.count) + hex != expected {
+                Issue.record("\(digest.file) row \(index) differs from pyarrow: \(String(decoding: line.prefix(300), as: UTF8.self))")
+                break
             }
+        }
+    }
+
+    /// The writer keeps the real Hub files' rows: each, rewritten (data page v2, zstd, small
+    /// row groups), still reads as pyarrow's rows of the original.
+    @Test func rewrittenRealFilesKeepPyarrowsRows() throws {
+        for digest in try Self.digests() {
+            let output = Fixtures.temporaryPath("real-rewrite")
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let options = ParquetWriterOptions(compression: .zstd, dataPageVersion: .v2, rowGroupRows: 2000)
+            try ParquetRewrite.rewrite(input: try Self.realPath(digest.file), output: output, options: options)
+            Self.expectRows(try Fixtures.catLines(output), match: digest)
         }
     }
 

@@ -9,7 +9,7 @@ indirect enum AssemblyNode: Sendable {
     /// `definitionLevel` is where the list itself is defined (non-null); `elementLevel` is
     /// the repeated node's level, below which the list is empty.
     case list(element: AssemblyNode, shape: RepeatedShape)
-    case map(key: AssemblyNode, value: AssemblyNode?, shape: RepeatedShape)
+    case map(key: AssemblyNode, value: AssemblyNode, shape: RepeatedShape)
 
     var leaves: [Int] {
         switch self {
@@ -55,8 +55,10 @@ struct AssemblyPlanner {
             let repeated = node.children[0]
             if node.isMapAnnotated, !repeated.isLeaf, (1...2).contains(repeated.children.count) {
                 let key = try plan(repeated.children[0])
-                let value = repeated.children.count == 2 ? try plan(repeated.children[1]) : nil
-                return .map(key: key, value: value, shape: shape(nullable: nullable, outer: node, repeated: repeated))
+                let shape = shape(nullable: nullable, outer: node, repeated: repeated)
+                // A key_value group without a value field is a list of keys, as pyarrow reads it.
+                guard repeated.children.count == 2 else { return .list(element: key, shape: shape) }
+                return .map(key: key, value: try plan(repeated.children[1]), shape: shape)
             }
             if node.isListAnnotated {
                 return .list(element: try planListElement(list: node, repeated: repeated),
@@ -66,11 +68,13 @@ struct AssemblyPlanner {
         return try planRecord(node, nullable: nullable)
     }
 
-    /// The backward-compatibility rules of the LIST annotation (LogicalTypes.md): a repeated
-    /// primitive, a repeated group with several fields, or a one-field group named `array`
-    /// or `<list>_tuple` is itself the element (two-level form); otherwise the repeated
-    /// group's only child is the element (standard three-level form, child `element` or `item`).
+    /// The backward-compatibility rules of the LIST annotation (LogicalTypes.md): a
+    /// LIST-annotated repeated group is itself the element, a required list (a list of lists,
+    /// as pyarrow reads it); so is a repeated primitive, a repeated group with several fields,
+    /// or a one-field group named `array` or `<list>_tuple` (two-level form); otherwise the
+    /// repeated group's only child is the element (three-level form, child `element` or `item`).
     private func planListElement(list: SchemaNode, repeated: SchemaNode) throws -> AssemblyNode {
+        if !repeated.isLeaf, repeated.isListAnnotated { return try planAnnotated(repeated) }
         if repeated.isLeaf || repeated.children.count > 1 || repeated.name == "array" || repeated.name == list.name + "_tuple" {
             return try planRequired(repeated)
         }

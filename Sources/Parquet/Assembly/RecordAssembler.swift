@@ -69,7 +69,7 @@ struct RecordAssembler {
 
         case .map(let key, let value, let shape):
             let entries = try repeatedItems(shape) { assembler in
-                ParquetMapEntry(key: try assembler.assemble(key), value: try value.map { try assembler.assemble($0) } ?? .null)
+                ParquetMapEntry(key: try assembler.assemble(key), value: try assembler.assemble(value))
             }
             guard let entries else { return .null }
             return .map(entries)

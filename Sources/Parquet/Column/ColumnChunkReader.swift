@@ -123,7 +123,9 @@ struct ColumnChunkReader {
             let nonNull = nonNullCount(state.data, newEntries: count)
             let valuesSection = UnsafeRawBufferPointer(rebasing: body[(repLength + defLength)...])
             let valuesSize = Int(header.uncompressedSize) - repLength - defLength
-            if header.isCompressed && chunk.codec != .uncompressed {
+            // Some writers leave the compressed section empty when there are no value bytes
+            // (no values, or all null): there is nothing to decompress.
+            if header.isCompressed && chunk.codec != .uncompressed && !valuesSection.isEmpty {
                 let values = try decompress(valuesSection, size: valuesSize)
                 try values.withUnsafeBytes { try decodeValues($0, encoding: header.encoding, count: nonNull, state: &state) }
             } else {

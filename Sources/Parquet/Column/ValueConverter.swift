@@ -30,7 +30,7 @@ struct ValueConverter {
         }
     }
 
-    private static func kind(for element: SchemaElement, physical: PhysicalType) -> Kind {
+    static func kind(for element: SchemaElement, physical: PhysicalType) -> Kind {
         switch element.logicalType {
         case .string?, .enumeration?, .json?: if physical == .byteArray { return .text }
         case .uuid?: if physical == .fixedLenByteArray && element.typeLength == 16 { return .uuid }

@@ -30,9 +30,14 @@ enum Fixtures {
 
     /// Writes bytes to a fresh temporary file and returns its path.
     static func temporaryFile(_ bytes: [UInt8], name: String = "test") throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pref-parquet-\(name)-\(UUID().uuidString).parquet")
-        try Data(bytes).write(to: url)
-        return url.path
+        let path = temporaryPath(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// A fresh path in the temporary folder (nothing is created there).
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("pref-parquet-\(name)-\(UUID().uuidString).parquet").path
     }
 
     /// Reads every row group of every column and prints each row as JSON (so hostile values

@@ -1,3 +1,5 @@
+@testable import Parquet
+
 /// A one-column Parquet file assembled byte by byte, so tests can plant exactly one fault:
 /// a negative page size, a wrong value count, a bad dictionary index, an unknown codec.
 struct HandBuiltFile {
