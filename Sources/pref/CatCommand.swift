@@ -28,8 +28,19 @@ struct Cat: ParsableCommand {
     @Flag(help: "Print the schema, row groups and key-value metadata instead of rows.")
     var schema = false
 
+    @Option(help: "Write the (projected, limited) rows to this Parquet file instead of printing them.")
+    var write: String?
+
+    @Option(help: "With --write: snappy, zstd or none.")
+    var compression = "snappy"
+
+    @Option(help: "With --write: data page version 1 or 2.")
+    var pageVersion = 1
+
     func validate() throws {
         if let head, head < 0 { throw ValidationError("--head must be 0 or more") }
+        if ParquetWriterOptions.codec(named: compression) == nil { throw ValidationError("--compression must be snappy, zstd or none") }
+        if pageVersion != 1 && pageVersion != 2 { throw ValidationError("--page-version must be 1 or 2") }
     }
 
     func run() throws {
@@ -40,6 +51,11 @@ struct Cat: ParsableCommand {
                 return
             }
             let names = columns.map { $0.split(separator: ",").map { String($0).trimmingWhitespace() } }
+            if let write, let codec = ParquetWriterOptions.codec(named: compression) {
+                let summary = try ParquetRewrite.rewrite(input: file, output: write, columns: names, limit: head,
+                                                         options: ParquetWriterOptions(compression: codec, dataPageVersion: pageVersion == 2 ? .v2 : .v1))
+                return print("wrote \(summary.rows) rows in \(summary.rowGroups) row groups, \(summary.bytes) bytes to \(write)")
+            }
             try ParquetCat.write(parquet, columns: names, limit: head, to: StandardOutput())
         } catch {
             let message = Array("error: \(file): \(error)\n".utf8)
