@@ -31,6 +31,7 @@ import importlib.util
 import json
 import os
 import random
+import unicodedata
 
 from tokenizers import AddedToken, SentencePieceBPETokenizer, Tokenizer
 
@@ -61,11 +62,22 @@ SPM_CASES = [
 ]
 
 
+def alphabet(sample, size):
+    """The `size` most frequent characters of the normalized sample, ties by code point. Given as
+    the initial alphabet with the same limit, it is exactly what the trainer keeps (its own cut
+    breaks frequency ties in hash order, which would change the fixtures from run to run)."""
+    counts = {}
+    with open(sample, encoding="utf-8", newline="") as f:
+        for ch in unicodedata.normalize("NFKC", f.read()).replace(" ", "▁"):
+            counts[ch] = counts.get(ch, 0) + 1
+    return sorted(counts, key=lambda ch: (-counts[ch], ord(ch)))[:size]
+
+
 def train_base(sample):
     tok = SentencePieceBPETokenizer(unk_token="<unk>")
     # Special tokens come first in the vocabulary, as in Llama: <unk>=0, <s>=1, </s>=2, <0x00>=3, ...
     # A small alphabet keeps rare characters (most CJK, emoji) out, so byte fallback triggers.
-    tok.train([sample], vocab_size=1800, min_frequency=2, limit_alphabet=120,
+    tok.train([sample], vocab_size=1800, min_frequency=2, limit_alphabet=120, initial_alphabet=alphabet(sample, 120),
               special_tokens=["<unk>", "<s>", "</s>"] + BYTE_TOKENS, show_progress=False)
     data = json.loads(tok.to_str())
     # Llama's byte tokens are plain vocabulary, not added tokens (text "<0x41>" is not matched).
@@ -74,9 +86,9 @@ def train_base(sample):
     return data
 
 
-def special(content, token_id):
-    return {"id": token_id, "content": content, "single_word": False, "lstrip": False, "rstrip": False,
-            "normalized": False, "special": True}
+def added(content, token_id, normalized=False, special=True, rstrip=False):
+    return {"id": token_id, "content": content, "single_word": False, "lstrip": False, "rstrip": rstrip,
+            "normalized": normalized, "special": special}
 
 
 def bos_template(bos, bos_id):
@@ -112,16 +124,18 @@ def layouts(data):
     out["llama2"] = llama2
 
     mistral = json.loads(json.dumps(llama2))
+    # A normalized added token under Prepend/Replace matches (and decodes) as "▁custom▁token".
+    llama2["added_tokens"] = llama2["added_tokens"] + [added("custom token", end, normalized=True, special=False)]
     mistral["normalizer"] = None
     mistral["pre_tokenizer"] = metaspace("first", False)
-    mistral["added_tokens"] += [special("[INST]", end), special("[/INST]", end + 1)]
+    mistral["added_tokens"] += [added("[INST]", end), added("[/INST]", end + 1)]
     out["mistral"] = mistral
 
     gemma = json.loads(json.dumps(data))
     gemma["normalizer"] = replace(" ", "▁")
     gemma["pre_tokenizer"] = None
     gemma["decoder"] = {"type": "Sequence", "decoders": SPM_DECODERS[:3]}
-    gemma["added_tokens"] += [special("<bos>", end), special("<start_of_turn>", end + 1), special("<end_of_turn>", end + 2)]
+    gemma["added_tokens"] += [added("<bos>", end), added("<start_of_turn>", end + 1), added("<end_of_turn>", end + 2)]
     gemma["post_processor"] = bos_template("<bos>", end)
     out["gemma"] = gemma
 
@@ -136,11 +150,8 @@ def layouts(data):
     first = json.loads(json.dumps(data))
     first["pre_tokenizer"] = metaspace("first", True)
     first["decoder"] = metaspace("first", True)
-    first["added_tokens"] += [
-        {"id": end, "content": "custom token", "single_word": False, "lstrip": False, "rstrip": False,
-         "normalized": True, "special": False},
-        {"id": end + 1, "content": "[INST]", "single_word": False, "lstrip": False, "rstrip": True,
-         "normalized": False, "special": True}]
+    first["added_tokens"] += [added("custom token", end, normalized=True, special=False),
+                              added("[INST]", end + 1, rstrip=True)]
     out["first"] = first
     return out
 
