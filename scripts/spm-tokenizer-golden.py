@@ -19,6 +19,9 @@ What it writes under fixtures/tokenizer/:
       gemma     Gemma: Replace(" ", "▁") only, decoders without Strip, <bos> $A
       unk       no byte fallback: fuse_unk, Metaspace (never, split) in the legacy add_prefix_space form
       first     Metaspace (first, split), Metaspace decoder (first), normalized added tokens
+  and SentencePieceUnigramTokenizer's Unigram model:
+      unigram   NFKC + Replace(Regex " {2,}", " ") (its Nmt normalizer left out), Metaspace, unk, no byte fallback
+      unigram-bf  with <0xNN> pieces and byte_fallback, in Mistral's layout
   spm-<name>.golden.jsonl      HF ids and decodes: the byte-level edge-case corpus, SentencePiece
                                edge cases, unseen generated lines, documents, random id runs
   spm-real-text.golden.jsonl   id counts and FNV-1a hashes of HF ids (and of HF's decode) for
@@ -33,7 +36,7 @@ import os
 import random
 import unicodedata
 
-from tokenizers import AddedToken, SentencePieceBPETokenizer, Tokenizer
+from tokenizers import SentencePieceBPETokenizer, SentencePieceUnigramTokenizer, Tokenizer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "fixtures", "tokenizer")
@@ -156,6 +159,25 @@ def layouts(data):
     return out
 
 
+def train_unigram(sample):
+    tok = SentencePieceUnigramTokenizer()
+    tok.train([sample], vocab_size=1500, show_progress=False, unk_token="<unk>",
+              special_tokens=["<unk>", "<s>", "</s>"] + BYTE_TOKENS)
+    data = json.loads(tok.to_str())
+    data["normalizer"] = {"type": "Sequence", "normalizers": [
+        {"type": "NFKC"}, {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]}
+    data["added_tokens"] = [t for t in data["added_tokens"] if t["content"] not in BYTE_TOKENS]
+    out = {"unigram": data}
+    bf = json.loads(json.dumps(data))
+    bf["model"]["byte_fallback"] = True
+    bf["normalizer"] = None
+    bf["pre_tokenizer"] = metaspace("first", False)
+    bf["decoder"] = {"type": "Sequence", "decoders": SPM_DECODERS}
+    bf["post_processor"] = bos_template("<s>", 1)
+    out["unigram-bf"] = bf
+    return out
+
+
 def real_texts(limit=200):
     with open(TEST_PREFS, encoding="utf-8") as f:
         for row, line in enumerate(f):
@@ -196,7 +218,8 @@ def main():
     sample = os.path.join(FIX, "sample.txt")
     # Written as assembled (not re-serialized by HF), so legacy forms such as Metaspace's
     # add_prefix_space stay in the file pref reads.
-    files = {name: json.dumps(data, ensure_ascii=False) for name, data in layouts(train_base(sample)).items()}
+    assembled = {**layouts(train_base(sample)), **train_unigram(sample)}
+    files = {name: json.dumps(data, ensure_ascii=False) for name, data in assembled.items()}
     built = {name: Tokenizer.from_str(text) for name, text in files.items()}
     texts = base.EDGE_CASES + SPM_CASES + base.sample_lines(99, 150) + base.documents(500, 2, 3000)
     for name, tok in built.items():

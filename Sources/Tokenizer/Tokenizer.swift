@@ -26,7 +26,7 @@ public struct SpecialTokenIds: Sendable, Equatable {
 /// Immutable after loading; `encode` and `decode` may be called from any number of threads at
 /// once (each encode call borrows a private scratch with its word cache from a small pool).
 public final class Tokenizer: Sendable {
-    let model: BPEModel
+    let model: TokenModel
     let normalizer: Normalizer
     let preTokenizer: PreTokenizer
     let postProcessor: PostProcessor
@@ -49,7 +49,7 @@ public final class Tokenizer: Sendable {
     let serialization: TokenizerSerialization
     private let pool = ScratchPool()
 
-    init(model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
+    init(model: TokenModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
          decoder: TokenDecoder, lengthLimits: LengthLimits = LengthLimits(), addedTokens: [AddedToken],
          tokens: [String?], specialTokens: SpecialTokenIds?, serialization: TokenizerSerialization) {
         self.model = model
@@ -200,8 +200,15 @@ public final class Tokenizer: Sendable {
 
     @inline(__always)
     private func encodeWords(_ text: UnsafeBufferPointer<UInt8>, atStart: Bool, into out: inout [UInt32], scratch: EncoderScratch) {
-        preTokenizer.run(text, atStart: atStart) { word in
-            model.encodeWord(word.baseAddress!, word.count, into: &out, scratch: scratch)
+        switch model {
+        case .bpe(let bpe):
+            preTokenizer.run(text, atStart: atStart) { word in
+                bpe.encodeWord(word.baseAddress!, word.count, into: &out, scratch: scratch)
+            }
+        case .unigram(let unigram):
+            preTokenizer.run(text, atStart: atStart) { word in
+                unigram.encodeWord(word.baseAddress!, word.count, into: &out, scratch: scratch)
+            }
         }
     }
 

@@ -7,8 +7,10 @@ import Testing
 /// multi-paragraph documents, for every configuration the golden script builds.
 @Suite struct GoldenEncodeTests {
     /// SentencePiece-style layouts (scripts/spm-tokenizer-golden.py): Metaspace, Prepend/Replace,
-    /// byte fallback, fuse_unk, and the Replace/ByteFallback/Fuse/Strip/Metaspace decoders.
-    static let sentencePiece = ["spm-bpe", "spm-llama2", "spm-mistral", "spm-gemma", "spm-unk", "spm-first"]
+    /// byte fallback, fuse_unk, the Replace/ByteFallback/Fuse/Strip/Metaspace decoders, and the
+    /// Unigram model.
+    static let sentencePiece = ["spm-bpe", "spm-llama2", "spm-mistral", "spm-gemma", "spm-unk", "spm-first",
+                                "spm-unigram", "spm-unigram-bf"]
     static let configurations = ["gpt2", "llama3", "qwen2", "options", "splits", "o200k", "truncpad-left", "truncpad-right"]
         + sentencePiece
 

@@ -22,7 +22,7 @@ import Testing
     /// spm-unk is left out: its Metaspace is in the legacy add_prefix_space form, which pref
     /// keeps as loaded and HF rewrites.
     @Test(arguments: ["gpt2", "llama3", "qwen2", "options", "splits", "o200k", "minfreq", "truncpad-left", "truncpad-right",
-                      "spm-bpe", "spm-llama2", "spm-mistral", "spm-gemma", "spm-first"])
+                      "spm-bpe", "spm-llama2", "spm-mistral", "spm-gemma", "spm-first", "spm-unigram", "spm-unigram-bf"])
     func savedJSONEqualsHFs(_ name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let saved = try JSONParser.parse(tokenizer.serialized())

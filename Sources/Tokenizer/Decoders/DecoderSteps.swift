@@ -6,8 +6,8 @@ extension TokenDecoder.Step {
             var bytes: [UInt8] = []
             for token in tokens { bytes += ByteLevel.decodeBytes(ofToken: token) }
             return [String(decoding: bytes, as: UTF8.self)]
-        case .replace(let pattern, let content):
-            return tokens.map { String(decoding: pattern.replacing(in: Array($0.utf8), with: content), as: UTF8.self) }
+        case .replace(let replacement):
+            return tokens.map { String(decoding: replacement.apply(Array($0.utf8)), as: UTF8.self) }
         case .byteFallback:
             return Self.assembleBytes(tokens)
         case .fuse:

@@ -8,7 +8,7 @@ struct TokenDecoder: Sendable {
     enum Step: Sendable {
         /// Maps the byte alphabet back to bytes and fuses everything into one string.
         case byteLevel
-        case replace(TextPattern, [UInt8])
+        case replace(Replacement)
         /// Runs of `<0xNN>` tokens become the UTF-8 text they spell.
         case byteFallback
         /// Concatenates all tokens into one.
@@ -47,9 +47,7 @@ struct TokenDecoder: Sendable {
         case "ByteFallback": steps.append(.byteFallback)
         case "Fuse": steps.append(.fuse)
         case "Metaspace": steps.append(.metaspace(try Metaspace(json: json, path: path)))
-        case "Replace":
-            guard let content = json["content"]?.stringValue else { throw .invalid("\(path).content", "expected a string") }
-            steps.append(.replace(try TextPattern(json: json["pattern"], path: "\(path).pattern"), Array(content.utf8)))
+        case "Replace": steps.append(.replace(try Replacement(json: json, path: path)))
         case "Strip":
             let scalars = Array((json["content"]?.stringValue ?? "").unicodeScalars)
             guard scalars.count == 1 else { throw .invalid("\(path).content", "expected one character") }

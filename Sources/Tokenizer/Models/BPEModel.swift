@@ -41,10 +41,7 @@ struct BPEModel: Sendable {
         var byteIds = [Int64](repeating: -1, count: 256)
         for b in 0..<256 { if let id = vocab.get([UInt8(b)]) { byteIds[b] = Int64(id) } }
         self.byteIds = byteIds
-        fallbackByteIds = (0..<256).map { b in
-            let hex = String(b, radix: 16, uppercase: true)
-            return vocab.get(Array(("<0x" + (b < 16 ? "0" : "") + hex + ">").utf8)).map(Int64.init) ?? -1
-        }
+        fallbackByteIds = (0..<256).map { b in vocab.get(Array(byteTokenName(UInt8(b)).utf8)).map(Int64.init) ?? -1 }
         // The fast path is exact when every byte has an id and nothing decorates units.
         simpleUnits = unitsAreBytes && continuingSubwordPrefix == nil && endOfWordSuffix == nil
             && !byteIds.contains(-1)

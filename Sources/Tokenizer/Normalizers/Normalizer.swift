@@ -10,7 +10,7 @@ struct Normalizer: Sendable {
         /// Prepends the bytes to a non-empty piece (Llama 2's `Prepend("▁")`).
         case prepend([UInt8])
         /// Replaces every match with the content (Llama 2's `Replace(" ", "▁")`).
-        case replace(TextPattern, [UInt8])
+        case replace(Replacement)
     }
 
     let steps: [Step]
@@ -42,9 +42,7 @@ struct Normalizer: Sendable {
         case "Prepend":
             guard let text = json["prepend"]?.stringValue else { throw .invalid("\(path).prepend", "expected a string") }
             steps.append(.prepend(Array(text.utf8)))
-        case "Replace":
-            guard let content = json["content"]?.stringValue else { throw .invalid("\(path).content", "expected a string") }
-            steps.append(.replace(try TextPattern(json: json["pattern"], path: "\(path).pattern"), Array(content.utf8)))
+        case "Replace": steps.append(.replace(try Replacement(json: json, path: path)))
         case "Sequence":
             guard let members = json["normalizers"]?.arrayValue else {
                 throw .invalid(path, "Sequence needs a \"normalizers\" array")
@@ -68,8 +66,8 @@ struct Normalizer: Sendable {
         switch step {
         case .prepend(let prefix):
             return bytes.isEmpty ? bytes : prefix + bytes
-        case .replace(let pattern, let content):
-            return pattern.replacing(in: bytes, with: content)
+        case .replace(let replacement):
+            return replacement.apply(bytes)
         case .lowercase where !bytes.contains(where: { $0 >= 0x80 }):
             return bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
         case .lowercase:

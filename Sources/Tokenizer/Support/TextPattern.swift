@@ -45,6 +45,22 @@ enum TextPattern: Sendable {
     }
 }
 
+/// A `Replace` normalizer or decoder: `{"type": "Replace", "pattern": {...}, "content": "▁"}`.
+struct Replacement: Sendable {
+    let pattern: TextPattern
+    let content: [UInt8]
+
+    init(json: JSONValue, path: String) throws(TokenizerError) {
+        guard let content = json["content"]?.stringValue else { throw .invalid("\(path).content", "expected a string") }
+        pattern = try TextPattern(json: json["pattern"], path: "\(path).pattern")
+        self.content = Array(content.utf8)
+    }
+
+    func apply(_ text: [UInt8]) -> [UInt8] {
+        pattern.replacing(in: text, with: content)
+    }
+}
+
 /// Leftmost non-overlapping occurrences of `needle` (non-empty) in `text`.
 func literalMatches(of needle: [UInt8], in text: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
     var out: [Range<Int>] = []
