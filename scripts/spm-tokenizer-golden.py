@@ -22,6 +22,8 @@ What it writes under fixtures/tokenizer/:
   and SentencePieceUnigramTokenizer's Unigram model:
       unigram   NFKC + Replace(Regex " {2,}", " ") (its Nmt normalizer left out), Metaspace, unk, no byte fallback
       unigram-bf  with <0xNN> pieces and byte_fallback, in Mistral's layout
+    (HF's Unigram trainer orders and scores equally frequent characters in hash order, so these
+    two differ slightly from run to run; each run's goldens are made from that run's files.)
   spm-<name>.golden.jsonl      HF ids and decodes: the byte-level edge-case corpus, SentencePiece
                                edge cases, unseen generated lines, documents, random id runs
   spm-real-text.golden.jsonl   id counts and FNV-1a hashes of HF ids (and of HF's decode) for

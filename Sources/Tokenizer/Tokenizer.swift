@@ -19,8 +19,8 @@ public struct SpecialTokenIds: Sendable, Equatable {
     }
 }
 
-/// A BPE tokenizer (byte-level, or SentencePiece-style with `▁` and byte fallback) that loads
-/// Hugging Face `tokenizer.json` files and produces the same ids as HF `tokenizers`
+/// A BPE tokenizer (byte-level, or SentencePiece-style with `▁` and byte fallback) or a Unigram
+/// one, that loads Hugging Face `tokenizer.json` files and produces the same ids as HF `tokenizers`
 /// (`encode(text, add_special_tokens=...)`), and decodes like it.
 ///
 /// Immutable after loading; `encode` and `decode` may be called from any number of threads at
@@ -158,7 +158,7 @@ public final class Tokenizer: Sendable {
     }
 
     /// Text → added tokens on the raw text → normalizer → added tokens on normalized text →
-    /// pre-tokenizer → BPE, as HF's `encode_single_sequence`.
+    /// pre-tokenizer → model (BPE or Unigram), as HF's `encode_single_sequence`.
     private func encodeRaw(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
         encodeAroundAddedTokens(text, atStart: true, rawMatcher, into: &out) {
             encodeText($0, atStart: $1, into: &$2, scratch: scratch)

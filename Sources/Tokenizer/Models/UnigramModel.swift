@@ -34,7 +34,7 @@ struct UnigramModel: Sendable {
                 throw .invalid("model.vocab[\(i)]", "expected [piece, score]")
             }
             pieces.append(piece)
-            scores.append(score)
+            scores.append(SerdeFloat.reading(score))
         }
         if let unk = json["unk_id"], !unk.isNull {
             guard let id = unk.intValue, id >= 0, id < pieces.count else {
