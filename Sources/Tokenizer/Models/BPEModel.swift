@@ -1,7 +1,7 @@
 /// The BPE model of a tokenizer.json (`model.type == "BPE"`): vocabulary, ranked merges and
 /// the options that change how a pre-token becomes ids. Vocabulary keys are the model's units
 /// as raw bytes: for byte-level tokenizers a token like `Ġthe` is stored as ` the`.
-struct BPEModel: Sendable {
+final class BPEModel: Sendable {
     /// Unit strings (raw bytes) to ids.
     let vocab: ByteStringMap
     let merges: MergeTable
@@ -74,15 +74,16 @@ struct BPEModel: Sendable {
     // MARK: - Initial symbols (HF's `merge_word` before `merge_all`)
 
     private func initialSymbols(_ p: UnsafePointer<UInt8>, _ n: Int, _ scratch: EncoderScratch) -> Int {
+        if simpleUnits {
+            scratch.reserve(n + 1)
+            for i in 0..<n { scratch.symbols[i] = UInt32(truncatingIfNeeded: byteIds[Int(p[i])]) }
+            return n
+        }
         // Byte fallback emits the decoration's bytes too, and up to two per byte when they are
         // byte-level characters.
         let decoration = (continuingSubwordPrefix?.count ?? 0) + (endOfWordSuffix?.count ?? 0)
         scratch.reserve(byteFallback ? 2 * n * (1 + decoration) + 1 : n + 1)
         let symbols = scratch.symbols
-        if simpleUnits {
-            for i in 0..<n { symbols[i] = UInt32(truncatingIfNeeded: byteIds[Int(p[i])]) }
-            return n
-        }
         var count = 0
         func add(_ id: UInt32) {
             symbols[count] = id

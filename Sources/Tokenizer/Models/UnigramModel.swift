@@ -5,7 +5,7 @@ import JSON
 /// vocabulary pieces whose summed log-probability scores are highest (HF's `encode_optimized`
 /// Viterbi), characters no piece covers become unk (consecutive ones fused), and with
 /// `byte_fallback` an unknown piece becomes its `<0xNN>` tokens.
-struct UnigramModel: Sendable {
+final class UnigramModel: Sendable {
     /// Piece bytes to id (a later duplicate wins, as in HF's map).
     let vocab: ByteStringMap
     /// id → score.
