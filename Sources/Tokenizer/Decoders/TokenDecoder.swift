@@ -56,11 +56,8 @@ struct TokenDecoder: Sendable {
             }
             steps.append(.strip(scalars[0], start: start, stop: stop))
         case "Sequence":
-            guard let members = json["decoders"]?.arrayValue else {
-                throw .invalid(path, "Sequence needs a \"decoders\" array")
-            }
-            for (i, member) in members.enumerated() {
-                try compile(member, path: "\(path).decoders[\(i)]", into: &steps)
+            for member in try sequenceMembers(json, key: "decoders", path: path) {
+                try compile(member.json, path: member.path, into: &steps)
             }
         default:
             throw .unsupported(path, "decoder type \"\(type)\"", supported: supportedTypes)

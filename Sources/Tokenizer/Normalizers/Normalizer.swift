@@ -44,11 +44,8 @@ struct Normalizer: Sendable {
             steps.append(.prepend(Array(text.utf8)))
         case "Replace": steps.append(.replace(try Replacement(json: json, path: path)))
         case "Sequence":
-            guard let members = json["normalizers"]?.arrayValue else {
-                throw .invalid(path, "Sequence needs a \"normalizers\" array")
-            }
-            for (i, member) in members.enumerated() {
-                try compile(member, path: "\(path).normalizers[\(i)]", into: &steps)
+            for member in try sequenceMembers(json, key: "normalizers", path: path) {
+                try compile(member.json, path: member.path, into: &steps)
             }
         default:
             throw .unsupported(path, "normalizer type \"\(type)\"", supported: supportedTypes)

@@ -78,11 +78,8 @@ struct PreTokenizer: Sendable {
         }
         switch type {
         case "Sequence":
-            guard let members = json["pretokenizers"]?.arrayValue else {
-                throw .invalid(path, "Sequence needs a \"pretokenizers\" array")
-            }
-            for (i, member) in members.enumerated() {
-                try compile(member, path: "\(path).pretokenizers[\(i)]", into: &steps, byteLevel: &byteLevel)
+            for member in try sequenceMembers(json, key: "pretokenizers", path: path) {
+                try compile(member.json, path: member.path, into: &steps, byteLevel: &byteLevel)
             }
         case "ByteLevel":
             if json["add_prefix_space"]?.boolValue ?? true { steps.append(.prefixSpace) }
