@@ -19,13 +19,14 @@ public struct SpecialTokenIds: Sendable, Equatable {
     }
 }
 
-/// A byte-level BPE tokenizer that loads Hugging Face `tokenizer.json` files and produces the
-/// same ids as HF `tokenizers` (`encode(text, add_special_tokens=...)`), and decodes like it.
+/// A BPE tokenizer (byte-level, or SentencePiece-style with `▁` and byte fallback) or a Unigram
+/// one, that loads Hugging Face `tokenizer.json` files and produces the same ids as HF `tokenizers`
+/// (`encode(text, add_special_tokens=...)`), and decodes like it.
 ///
 /// Immutable after loading; `encode` and `decode` may be called from any number of threads at
 /// once (each encode call borrows a private scratch with its word cache from a small pool).
 public final class Tokenizer: Sendable {
-    let model: BPEModel
+    let model: TokenModel
     let normalizer: Normalizer
     let preTokenizer: PreTokenizer
     let postProcessor: PostProcessor
@@ -40,7 +41,7 @@ public final class Tokenizer: Sendable {
     let tokenIds: [String: UInt32]
     /// id → whether `decode(skipSpecialTokens: true)` drops it.
     let skippedWhenDecoding: [Bool]
-    /// id → the bytes the decoder produces for it (byte-level decoders).
+    /// id → the bytes the decoder produces for it (only for a ByteLevel decoder).
     let decodeOffsets: [Int32]
     let decodeBytes: [UInt8]
     public let specialTokens: SpecialTokenIds
@@ -48,7 +49,7 @@ public final class Tokenizer: Sendable {
     let serialization: TokenizerSerialization
     private let pool = ScratchPool()
 
-    init(model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
+    init(model: TokenModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
          decoder: TokenDecoder, lengthLimits: LengthLimits = LengthLimits(), addedTokens: [AddedToken],
          tokens: [String?], specialTokens: SpecialTokenIds?, serialization: TokenizerSerialization) {
         self.model = model
@@ -81,10 +82,12 @@ public final class Tokenizer: Sendable {
         skippedWhenDecoding = tokens.map { $0.map { specialContents.contains($0) } ?? false }
         var offsets: [Int32] = [0]
         var bytes: [UInt8] = []
-        offsets.reserveCapacity(tokens.count + 1)
-        for token in tokens {
-            if let token { bytes += ByteLevel.decodeBytes(ofToken: token) }
-            offsets.append(Int32(bytes.count))
+        if decoder.isByteLevel {
+            offsets.reserveCapacity(tokens.count + 1)
+            for token in tokens {
+                if let token { bytes += ByteLevel.decodeBytes(ofToken: token) }
+                offsets.append(Int32(bytes.count))
+            }
         }
         decodeOffsets = offsets
         decodeBytes = bytes
@@ -111,7 +114,8 @@ public final class Tokenizer: Sendable {
     // MARK: - Encode
 
     /// The ids HF `tokenizers` gives for `encode(text, add_special_tokens: addSpecialTokens)`.
-    /// Never fails: every byte has a token in a byte-level vocabulary.
+    /// Never fails: a byte-level vocabulary has every byte; otherwise characters outside the
+    /// vocabulary become `<0xNN>` tokens (byte_fallback) or the unk token, or are dropped, as in HF.
     public func encode(_ text: String, addSpecialTokens: Bool = true) -> [UInt32] {
         var text = text
         var ids: [UInt32] = []
@@ -154,44 +158,57 @@ public final class Tokenizer: Sendable {
     }
 
     /// Text → added tokens on the raw text → normalizer → added tokens on normalized text →
-    /// pre-tokenizer → BPE, as HF's `encode_single_sequence`.
+    /// pre-tokenizer → model (BPE or Unigram), as HF's `encode_single_sequence`.
     private func encodeRaw(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
-        encodeAroundAddedTokens(text, rawMatcher, into: &out) { encodeText($0, into: &$1, scratch: scratch) }
-    }
-
-    private func encodeText(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
-        guard !text.isEmpty else { return }
-        if normalizer.isIdentity {
-            encodeNormalized(text, into: &out, scratch: scratch)
-        } else {
-            let normalized = normalizer.apply(text)
-            normalized.withUnsafeBufferPointer { encodeNormalized($0, into: &out, scratch: scratch) }
+        encodeAroundAddedTokens(text, atStart: true, rawMatcher, into: &out) {
+            encodeText($0, atStart: $1, into: &$2, scratch: scratch)
         }
     }
 
-    private func encodeNormalized(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
-        encodeAroundAddedTokens(text, normalizedMatcher, into: &out) { encodeWords($0, into: &$1, scratch: scratch) }
+    private func encodeText(_ text: UnsafeBufferPointer<UInt8>, atStart: Bool, into out: inout [UInt32], scratch: EncoderScratch) {
+        guard !text.isEmpty else { return }
+        if normalizer.isIdentity {
+            encodeNormalized(text, atStart: atStart, into: &out, scratch: scratch)
+        } else {
+            let normalized = normalizer.apply(text)
+            normalized.withUnsafeBufferPointer { encodeNormalized($0, atStart: atStart, into: &out, scratch: scratch) }
+        }
+    }
+
+    private func encodeNormalized(_ text: UnsafeBufferPointer<UInt8>, atStart: Bool, into out: inout [UInt32], scratch: EncoderScratch) {
+        encodeAroundAddedTokens(text, atStart: atStart, normalizedMatcher, into: &out) {
+            encodeWords($0, atStart: $1, into: &$2, scratch: scratch)
+        }
     }
 
     /// Emits the added tokens `matcher` finds in `text` and passes the text between them to
-    /// `next`. HF looks for added tokens twice: in the raw text, then in the normalized text.
+    /// `next`, saying whether that text still starts the original text. HF looks for added
+    /// tokens twice: in the raw text, then in the normalized text.
     @inline(__always)
-    private func encodeAroundAddedTokens(_ text: UnsafeBufferPointer<UInt8>, _ matcher: AddedTokenMatcher, into out: inout [UInt32],
-                                         _ next: (UnsafeBufferPointer<UInt8>, inout [UInt32]) -> Void) {
-        guard !matcher.isEmpty else { return next(text, &out) }
+    private func encodeAroundAddedTokens(_ text: UnsafeBufferPointer<UInt8>, atStart: Bool, _ matcher: AddedTokenMatcher,
+                                         into out: inout [UInt32],
+                                         _ next: (UnsafeBufferPointer<UInt8>, Bool, inout [UInt32]) -> Void) {
+        guard !matcher.isEmpty else { return next(text, atStart, &out) }
         for split in matcher.splits(text) {
             if let token = split.token {
                 out.append(token.id)
             } else {
-                next(UnsafeBufferPointer(rebasing: text[split.range]), &out)
+                next(UnsafeBufferPointer(rebasing: text[split.range]), atStart && split.range.lowerBound == 0, &out)
             }
         }
     }
 
     @inline(__always)
-    private func encodeWords(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt32], scratch: EncoderScratch) {
-        preTokenizer.run(text) { word in
-            model.encodeWord(word.baseAddress!, word.count, into: &out, scratch: scratch)
+    private func encodeWords(_ text: UnsafeBufferPointer<UInt8>, atStart: Bool, into out: inout [UInt32], scratch: EncoderScratch) {
+        switch model {
+        case .bpe(let bpe):
+            preTokenizer.run(text, atStart: atStart) { word in
+                bpe.encodeWord(word.baseAddress!, word.count, into: &out, scratch: scratch)
+            }
+        case .unigram(let unigram):
+            preTokenizer.run(text, atStart: atStart) { word in
+                unigram.encodeWord(word.baseAddress!, word.count, into: &out, scratch: scratch)
+            }
         }
     }
 
@@ -200,8 +217,7 @@ public final class Tokenizer: Sendable {
     /// HF's `decode(ids, skip_special_tokens:)`: ids without a token are ignored; invalid UTF-8
     /// (a multi-byte character cut between tokens) becomes U+FFFD.
     public func decode(_ ids: [UInt32], skipSpecialTokens: Bool = false) -> String {
-        switch decoder {
-        case .byteLevel:
+        if decoder.isByteLevel {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(ids.count * 4)
             for id in ids where Int(id) < tokens.count && tokens[Int(id)] != nil {
@@ -209,15 +225,14 @@ public final class Tokenizer: Sendable {
                 bytes += decodeBytes[Int(decodeOffsets[Int(id)])..<Int(decodeOffsets[Int(id) + 1])]
             }
             return String(decoding: bytes, as: UTF8.self)
-        case .joinWithSpaces:
-            var parts: [String] = []
-            for id in ids where Int(id) < tokens.count {
-                guard let token = tokens[Int(id)] else { continue }
-                if skipSpecialTokens && skippedWhenDecoding[Int(id)] { continue }
-                parts.append(token)
-            }
-            return parts.joined(separator: " ")
         }
+        var parts: [String] = []
+        for id in ids where Int(id) < tokens.count {
+            guard let token = tokens[Int(id)] else { continue }
+            if skipSpecialTokens && skippedWhenDecoding[Int(id)] { continue }
+            parts.append(token)
+        }
+        return decoder.decode(parts)
     }
 
     // MARK: - Special tokens

@@ -43,11 +43,8 @@ extension Tokenizer {
             throw .invalid("model", "missing")
         }
         let modelType = modelJSON["type"]?.stringValue ?? "BPE"
-        guard modelType == "BPE" else {
-            throw .unsupported("model.type", "model \"\(modelType)\"", supported: ["BPE"])
-        }
-        if let dropout = modelJSON["dropout"], !dropout.isNull, dropout.doubleValue != 0 {
-            throw .invalid("model.dropout", "BPE dropout makes encoding random; set it to null to use this tokenizer")
+        guard modelType == "BPE" || modelType == "Unigram" else {
+            throw .unsupported("model.type", "model \"\(modelType)\"", supported: ["BPE", "Unigram"])
         }
         let normalizer = try Normalizer(json: json["normalizer"])
         let preTokenizer = try PreTokenizer(json: json["pre_tokenizer"])
@@ -55,11 +52,49 @@ extension Tokenizer {
         let decoder = try TokenDecoder(json: json["decoder"])
         let lengthLimits = try LengthLimits(truncation: json["truncation"], padding: json["padding"])
         let addedTokens = try Self.parseAddedTokens(json["added_tokens"])
-        let vocab = try VocabularyFile(model: modelJSON, byteLevel: preTokenizer.byteLevel)
+        var sections: [String: JSONValue] = [:]
+        for key in TokenizerSerialization.sectionKeys { sections[key] = json[key] ?? .null }
 
-        let model = BPEModel(
+        let model: TokenModel
+        let tokens: [String?]
+        let ids: [String: UInt32]
+        let serialization: TokenizerSerialization
+        if modelType == "Unigram" {
+            // ByteLevel would hand the model raw bytes where its pieces are in the byte alphabet.
+            guard !preTokenizer.byteLevel else {
+                throw .invalid("model.type", "a Unigram model with a ByteLevel pre-tokenizer is not supported")
+            }
+            let unigram = try UnigramModel(json: modelJSON)
+            model = .unigram(unigram)
+            tokens = unigram.pieces
+            ids = Dictionary(unigram.pieces.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
+            serialization = TokenizerSerialization(sections: sections, modelOptions: [], vocab: [], merges: [],
+                                                   modelJSON: modelJSON)
+        } else {
+            let vocab = try VocabularyFile(model: modelJSON, byteLevel: preTokenizer.byteLevel)
+            model = .bpe(try Self.bpeModel(modelJSON, vocab, byteLevel: preTokenizer.byteLevel, linearMergeLimit: linearMergeLimit))
+            tokens = vocab.tokens
+            ids = vocab.ids
+            serialization = TokenizerSerialization(
+                sections: sections, modelOptions: TokenizerSerialization.modelOptions(of: modelJSON),
+                vocab: vocab.ordered, merges: vocab.orderedMerges)
+        }
+        let roles = try tokenizerConfig.map { config throws(TokenizerError) in
+            try Self.specialTokens(fromConfig: config, ids: ids, addedTokens: addedTokens)
+        }
+        self.init(model: model, normalizer: normalizer, preTokenizer: preTokenizer, postProcessor: postProcessor,
+                  decoder: decoder, lengthLimits: lengthLimits, addedTokens: addedTokens, tokens: tokens, specialTokens: roles,
+                  serialization: serialization)
+    }
+
+    private static func bpeModel(_ modelJSON: JSONValue, _ vocab: VocabularyFile, byteLevel: Bool,
+                                 linearMergeLimit: Int) throws(TokenizerError) -> BPEModel {
+        if let dropout = modelJSON["dropout"], !dropout.isNull, dropout.doubleValue != 0 {
+            throw .invalid("model.dropout", "BPE dropout makes encoding random; set it to null to use this tokenizer")
+        }
+        return BPEModel(
             vocab: ByteStringMap(vocab.unitEntries), merges: MergeTable(vocab.merges),
-            unitsAreBytes: preTokenizer.byteLevel, unkId: vocab.unkToken.flatMap { vocab.ids[$0] },
+            unitsAreBytes: byteLevel, unkId: vocab.unkToken.flatMap { vocab.ids[$0] },
             fuseUnk: modelJSON["fuse_unk"]?.boolValue ?? false,
             byteFallback: modelJSON["byte_fallback"]?.boolValue ?? false,
             ignoreMerges: modelJSON["ignore_merges"]?.boolValue ?? false,
@@ -68,17 +103,6 @@ extension Tokenizer {
             endOfWordSuffix: try vocab.unitBytes(modelJSON["end_of_word_suffix"]?.stringValue,
                                                 path: "model.end_of_word_suffix"),
             linearMergeLimit: linearMergeLimit)
-        var sections: [String: JSONValue] = [:]
-        for key in TokenizerSerialization.sectionKeys { sections[key] = json[key] ?? .null }
-        let serialization = TokenizerSerialization(
-            sections: sections, modelOptions: TokenizerSerialization.modelOptions(of: modelJSON),
-            vocab: vocab.ordered, merges: vocab.orderedMerges)
-        let roles = try tokenizerConfig.map { config throws(TokenizerError) in
-            try Self.specialTokens(fromConfig: config, ids: vocab.ids, addedTokens: addedTokens)
-        }
-        self.init(model: model, normalizer: normalizer, preTokenizer: preTokenizer, postProcessor: postProcessor,
-                  decoder: decoder, lengthLimits: lengthLimits, addedTokens: addedTokens, tokens: vocab.tokens, specialTokens: roles,
-                  serialization: serialization)
     }
 
     static func parseAddedTokens(_ json: JSONValue?) throws(TokenizerError) -> [AddedToken] {

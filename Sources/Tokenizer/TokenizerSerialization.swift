@@ -15,6 +15,9 @@ struct TokenizerSerialization: Sendable {
     var vocab: [(String, UInt32)]
     /// (left, right) in rank order.
     var merges: [(String, String)]
+    /// A model section written back as loaded (Unigram), instead of the BPE model rebuilt from
+    /// `vocab` and `merges`.
+    var modelJSON: JSONValue? = nil
 
     static func modelOptions(of model: JSONValue) -> [(String, JSONValue)] {
         let defaults: [String: JSONValue] = ["fuse_unk": .bool(false), "byte_fallback": .bool(false),
@@ -51,7 +54,13 @@ struct TokenizerSerialization: Sendable {
         for name in ["normalizer", "pre_tokenizer", "post_processor", "decoder"] {
             key(name); JSONWriter.write(sections[name] ?? .null, into: &out); raw(",")
         }
-        key("model"); raw("{"); key("type"); raw("\"BPE\"")
+        key("model")
+        if let modelJSON {
+            JSONWriter.write(modelJSON, into: &out)
+            raw("}")
+            return out
+        }
+        raw("{"); key("type"); raw("\"BPE\"")
         for (name, value) in modelOptions {
             raw(","); key(name); JSONWriter.write(value, into: &out)
         }

@@ -9,13 +9,14 @@ import Testing
     static let sample = Fixtures.packageRoot
         .appendingPathComponent("../shared/data/ultrafeedback_binarized/train_prefs.jsonl").standardizedFileURL
 
+    /// FNV-1a of the ids' little-endian bytes, as the golden scripts hash them.
     static func fnv1a64(_ ids: [UInt32]) -> String {
+        fnv1a64(bytes: ids.flatMap { id in stride(from: 0, to: 32, by: 8).map { UInt8((id >> UInt32($0)) & 0xFF) } })
+    }
+
+    static func fnv1a64(bytes: some Sequence<UInt8>) -> String {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for id in ids {
-            for shift in stride(from: 0, to: 32, by: 8) {
-                h = (h ^ UInt64((id >> UInt32(shift)) & 0xFF)) &* 0x100_0000_01B3
-            }
-        }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
         let hex = String(h, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }

@@ -1,7 +1,7 @@
 /// The BPE model of a tokenizer.json (`model.type == "BPE"`): vocabulary, ranked merges and
 /// the options that change how a pre-token becomes ids. Vocabulary keys are the model's units
 /// as raw bytes: for byte-level tokenizers a token like `Ġthe` is stored as ` the`.
-struct BPEModel: Sendable {
+final class BPEModel: Sendable {
     /// Unit strings (raw bytes) to ids.
     let vocab: ByteStringMap
     let merges: MergeTable
@@ -19,6 +19,8 @@ struct BPEModel: Sendable {
     /// path), -1 where the vocabulary lacks it.
     private let byteIds: [Int64]
     private let simpleUnits: Bool
+    /// Id of the `<0xNN>` token of each byte, -1 where the vocabulary lacks it.
+    private let fallbackByteIds: [Int64]
     /// Words with at most this many symbols merge by linear scan, longer ones with the heap
     /// (both give HF's order; tests lower it to run every word through the heap).
     let linearMergeLimit: Int
@@ -39,6 +41,7 @@ struct BPEModel: Sendable {
         var byteIds = [Int64](repeating: -1, count: 256)
         for b in 0..<256 { if let id = vocab.get([UInt8(b)]) { byteIds[b] = Int64(id) } }
         self.byteIds = byteIds
+        fallbackByteIds = (0..<256).map { b in vocab.get(Array(byteTokenName(UInt8(b)).utf8)).map(Int64.init) ?? -1 }
         // The fast path is exact when every byte has an id and nothing decorates units.
         simpleUnits = unitsAreBytes && continuingSubwordPrefix == nil && endOfWordSuffix == nil
             && !byteIds.contains(-1)
@@ -71,33 +74,41 @@ struct BPEModel: Sendable {
     // MARK: - Initial symbols (HF's `merge_word` before `merge_all`)
 
     private func initialSymbols(_ p: UnsafePointer<UInt8>, _ n: Int, _ scratch: EncoderScratch) -> Int {
-        scratch.reserve(n + 1)
-        let symbols = scratch.symbols
         if simpleUnits {
-            for i in 0..<n { symbols[i] = UInt32(truncatingIfNeeded: byteIds[Int(p[i])]) }
+            scratch.reserve(n + 1)
+            for i in 0..<n { scratch.symbols[i] = UInt32(truncatingIfNeeded: byteIds[Int(p[i])]) }
             return n
         }
+        // Byte fallback emits the decoration's bytes too, and up to two per byte when they are
+        // byte-level characters.
+        let decoration = (continuingSubwordPrefix?.count ?? 0) + (endOfWordSuffix?.count ?? 0)
+        scratch.reserve(byteFallback ? 2 * n * (1 + decoration) + 1 : n + 1)
+        let symbols = scratch.symbols
         var count = 0
         func add(_ id: UInt32) {
             symbols[count] = id
             count += 1
         }
         var pendingUnk: UInt32?
+        let decorated = continuingSubwordPrefix != nil || endOfWordSuffix != nil
         var i = 0
         while i < n {
             let length = unitsAreBytes ? 1 : scalarLength(p[i])
-            let isFirst = i == 0
-            let isLast = i + length >= n
             var unit: [UInt8] = []
-            if !isFirst, let prefix = continuingSubwordPrefix { unit += prefix }
-            unit += UnsafeBufferPointer(start: p + i, count: length)
-            if isLast, let suffix = endOfWordSuffix { unit += suffix }
-            i += length
-            if let id = vocab.get(unit) {
+            if decorated {
+                if i > 0, let prefix = continuingSubwordPrefix { unit += prefix }
+                unit += UnsafeBufferPointer(start: p + i, count: length)
+                if i + length >= n, let suffix = endOfWordSuffix { unit += suffix }
+            }
+            let found = decorated ? vocab.get(unit) : vocab.get(p + i, length)
+            if let id = found {
+                i += length
                 if let unk = pendingUnk { add(unk); pendingUnk = nil }
                 add(id)
                 continue
             }
+            if !decorated { unit = Array(UnsafeBufferPointer(start: p + i, count: length)) }
+            i += length
             if byteFallback, let ids = fallbackIds(unit) {
                 // HF does not flush a pending unk here; it stays pending and lands after these.
                 for id in ids { add(id) }
@@ -117,10 +128,8 @@ struct BPEModel: Sendable {
         let seen = unitsAreBytes ? Array(ByteLevel.token(ofBytes: unit).utf8) : unit
         var ids: [UInt32] = []
         for b in seen {
-            let hex = String(b, radix: 16, uppercase: true)
-            let name = "<0x" + (b < 16 ? "0" : "") + hex + ">"
-            guard let id = vocab.get(Array(name.utf8)) else { return nil }
-            ids.append(id)
+            guard fallbackByteIds[Int(b)] >= 0 else { return nil }
+            ids.append(UInt32(fallbackByteIds[Int(b)]))
         }
         return ids
     }

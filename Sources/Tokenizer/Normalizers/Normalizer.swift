@@ -1,16 +1,21 @@
 import Foundation
 import JSON
 
-/// The normalizer of a tokenizer.json: Unicode normal forms and lowercasing, alone or in a
-/// `Sequence`. Applied to each piece of text between added tokens, as HF does.
+/// The normalizer of a tokenizer.json: Unicode normal forms, lowercasing, and SentencePiece's
+/// Prepend / Replace, alone or in a `Sequence`. Applied to each piece of text between added
+/// tokens, as HF does.
 struct Normalizer: Sendable {
-    enum Step: Sendable, Equatable {
+    enum Step: Sendable {
         case nfc, nfd, nfkc, nfkd, lowercase
+        /// Prepends the bytes to a non-empty piece (Llama 2's `Prepend("▁")`).
+        case prepend([UInt8])
+        /// Replaces every match with the content (Llama 2's `Replace(" ", "▁")`).
+        case replace(Replacement)
     }
 
     let steps: [Step]
 
-    static let supportedTypes = ["NFC", "NFD", "NFKC", "NFKD", "Lowercase", "Sequence"]
+    static let supportedTypes = ["NFC", "NFD", "NFKC", "NFKD", "Lowercase", "Prepend", "Replace", "Sequence"]
 
     init(steps: [Step]) {
         self.steps = steps
@@ -34,12 +39,13 @@ struct Normalizer: Sendable {
         case "NFKC": steps.append(.nfkc)
         case "NFKD": steps.append(.nfkd)
         case "Lowercase": steps.append(.lowercase)
+        case "Prepend":
+            guard let text = json["prepend"]?.stringValue else { throw .invalid("\(path).prepend", "expected a string") }
+            steps.append(.prepend(Array(text.utf8)))
+        case "Replace": steps.append(.replace(try Replacement(json: json, path: path)))
         case "Sequence":
-            guard let members = json["normalizers"]?.arrayValue else {
-                throw .invalid(path, "Sequence needs a \"normalizers\" array")
-            }
-            for (i, member) in members.enumerated() {
-                try compile(member, path: "\(path).normalizers[\(i)]", into: &steps)
+            for member in try sequenceMembers(json, key: "normalizers", path: path) {
+                try compile(member.json, path: member.path, into: &steps)
             }
         default:
             throw .unsupported(path, "normalizer type \"\(type)\"", supported: supportedTypes)
@@ -48,30 +54,38 @@ struct Normalizer: Sendable {
 
     /// The normalized text of a piece (valid UTF-8 in, valid UTF-8 out).
     func apply(_ piece: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var ascii = true
-        for b in piece where b >= 0x80 { ascii = false; break }
-        if ascii {
-            // Normal forms leave ASCII alone; lowercasing it is a byte map.
-            guard steps.contains(.lowercase) else { return Array(piece) }
-            return piece.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        }
-        var text = String(decoding: piece, as: UTF8.self)
-        for step in steps {
-            switch step {
-            case .nfc: text = text.precomposedStringWithCanonicalMapping
-            case .nfd: text = text.decomposedStringWithCanonicalMapping
-            case .nfkc: text = text.precomposedStringWithCompatibilityMapping
-            case .nfkd: text = text.decomposedStringWithCompatibilityMapping
-            case .lowercase:
-                // Rust's `char::to_lowercase`, one character at a time (no final-sigma rule).
-                var lowered = String.UnicodeScalarView()
-                for scalar in text.unicodeScalars {
-                    lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-                }
-                text = String(lowered)
+        var bytes = Array(piece)
+        for step in steps { bytes = Self.apply(step, to: bytes) }
+        return bytes
+    }
+
+    private static func apply(_ step: Step, to bytes: [UInt8]) -> [UInt8] {
+        switch step {
+        case .prepend(let prefix):
+            return bytes.isEmpty ? bytes : prefix + bytes
+        case .replace(let replacement):
+            return replacement.apply(bytes)
+        case .lowercase where !bytes.contains(where: { $0 >= 0x80 }):
+            return bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        case .lowercase:
+            // Rust's `char::to_lowercase`, one character at a time (no final-sigma rule).
+            var lowered = String.UnicodeScalarView()
+            for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+                lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
             }
+            return Array(String(lowered).utf8)
+        case .nfc, .nfd, .nfkc, .nfkd:
+            // Normal forms leave ASCII alone.
+            guard bytes.contains(where: { $0 >= 0x80 }) else { return bytes }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let normalized = switch step {
+            case .nfc: text.precomposedStringWithCanonicalMapping
+            case .nfd: text.decomposedStringWithCanonicalMapping
+            case .nfkc: text.precomposedStringWithCompatibilityMapping
+            default: text.decomposedStringWithCompatibilityMapping
+            }
+            return Array(normalized.utf8)
         }
-        return Array(text.utf8)
     }
 
     /// The normalized form of a whole string (for added tokens marked `normalized`).

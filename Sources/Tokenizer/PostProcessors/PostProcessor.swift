@@ -25,10 +25,7 @@ struct PostProcessor: Sendable, Equatable {
         case "ByteLevel":
             break  // trims offsets only
         case "Sequence":
-            guard let members = json["processors"]?.arrayValue else {
-                throw .invalid(path, "Sequence needs a \"processors\" array")
-            }
-            for (i, member) in members.enumerated() { try apply(member, path: "\(path).processors[\(i)]") }
+            for member in try sequenceMembers(json, key: "processors", path: path) { try apply(member.json, path: member.path) }
         case "RobertaProcessing", "BertProcessing":
             let cls = try Self.tokenId(json["cls"], path: "\(path).cls")
             let sep = try Self.tokenId(json["sep"], path: "\(path).sep")

@@ -27,6 +27,8 @@ enum PreTokenizeStep: Sendable {
     /// ByteLevel's `add_prefix_space`: a piece that does not start with a space gets one.
     case prefixSpace
     case split(Splitter, SplitBehavior, invert: Bool)
+    /// SentencePiece's spaces-to-`▁` (with its prepend and optional split).
+    case metaspace(Metaspace)
 }
 
 /// The pre-tokenizer of a tokenizer.json, compiled into steps over UTF-8 bytes.
@@ -39,7 +41,7 @@ struct PreTokenizer: Sendable {
     /// Qwen2's Split before ByteLevel): `run` then loops over the scanner directly.
     private let singleScanner: PatternScanner?
 
-    static let supportedTypes = ["ByteLevel", "Split", "Digits", "Sequence"]
+    static let supportedTypes = ["ByteLevel", "Metaspace", "Split", "Digits", "Sequence"]
 
     init(steps: [PreTokenizeStep], byteLevel: Bool) {
         self.steps = steps
@@ -76,11 +78,8 @@ struct PreTokenizer: Sendable {
         }
         switch type {
         case "Sequence":
-            guard let members = json["pretokenizers"]?.arrayValue else {
-                throw .invalid(path, "Sequence needs a \"pretokenizers\" array")
-            }
-            for (i, member) in members.enumerated() {
-                try compile(member, path: "\(path).pretokenizers[\(i)]", into: &steps, byteLevel: &byteLevel)
+            for member in try sequenceMembers(json, key: "pretokenizers", path: path) {
+                try compile(member.json, path: member.path, into: &steps, byteLevel: &byteLevel)
             }
         case "ByteLevel":
             if json["add_prefix_space"]?.boolValue ?? true { steps.append(.prefixSpace) }
@@ -91,6 +90,8 @@ struct PreTokenizer: Sendable {
         case "Digits":
             let individual = json["individual_digits"]?.boolValue ?? false
             steps.append(.split(.numeric, individual ? .isolated : .contiguous, invert: false))
+        case "Metaspace":
+            steps.append(.metaspace(try Metaspace(json: json, path: path)))
         case "Split":
             let splitter: Splitter
             if let regex = json["pattern"]?["Regex"]?.stringValue {
@@ -114,8 +115,10 @@ struct PreTokenizer: Sendable {
     }
 
     /// Calls `emit` with each final piece of `text`, in order. Pieces are never empty.
+    /// `atStart`: `text` begins at offset 0 of the original text (HF's `offsets_original().0 == 0`,
+    /// which Metaspace's prepend_scheme "first" asks); text after an added token does not.
     @inline(__always)
-    func run(_ text: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+    func run(_ text: UnsafeBufferPointer<UInt8>, atStart: Bool = true, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard let p = text.baseAddress, !text.isEmpty else { return }
         if let scanner = singleScanner {
             var i = 0
@@ -126,18 +129,19 @@ struct PreTokenizer: Sendable {
             }
             return
         }
-        run(step: 0, text, emit)
+        run(step: 0, text, atStart: atStart, emit)
     }
 
-    private func run(step: Int, _ piece: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+    private func run(step: Int, _ piece: UnsafeBufferPointer<UInt8>, atStart: Bool,
+                     _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard step < steps.count else { return emit(piece) }
         switch steps[step] {
         case .prefixSpace:
-            if piece[0] == 0x20 { return run(step: step + 1, piece, emit) }
+            if piece[0] == 0x20 { return run(step: step + 1, piece, atStart: atStart, emit) }
             var spaced = [UInt8](repeating: 0x20, count: piece.count + 1)
             spaced.withUnsafeMutableBufferPointer { buffer in
                 _ = UnsafeMutableBufferPointer(rebasing: buffer[1...]).initialize(from: piece)
-                run(step: step + 1, UnsafeBufferPointer(buffer), emit)
+                run(step: step + 1, UnsafeBufferPointer(buffer), atStart: atStart, emit)
             }
         case .split(.scanner(let scanner), .isolated, invert: false):
             // The hot path: a scanner partitions the piece, every match is a piece.
@@ -145,13 +149,21 @@ struct PreTokenizer: Sendable {
             var i = 0
             while i < piece.count {
                 let e = scanner.matchEnd(p, i, piece.count)
-                run(step: step + 1, UnsafeBufferPointer(start: p + i, count: e - i), emit)
+                run(step: step + 1, UnsafeBufferPointer(start: p + i, count: e - i), atStart: atStart && i == 0, emit)
                 i = e
             }
         case .split(let splitter, let behavior, let invert):
             let parts = Self.split(piece, splitter, behavior, invert: invert)
             for part in parts where !part.isEmpty {
-                run(step: step + 1, UnsafeBufferPointer(rebasing: piece[part]), emit)
+                run(step: step + 1, UnsafeBufferPointer(rebasing: piece[part]), atStart: atStart && part.lowerBound == 0, emit)
+            }
+        case .metaspace(let metaspace):
+            let replaced = metaspace.apply(piece, atStart: atStart)
+            replaced.withUnsafeBufferPointer { buffer in
+                guard metaspace.split else { return run(step: step + 1, buffer, atStart: atStart, emit) }
+                for part in Self.split(buffer, .literal(metaspace.replacementBytes), .mergedWithNext, invert: false) {
+                    run(step: step + 1, UnsafeBufferPointer(rebasing: buffer[part]), atStart: atStart && part.lowerBound == 0, emit)
+                }
             }
         }
     }
@@ -180,17 +192,7 @@ struct PreTokenizer: Sendable {
             for match in regex.matches(in: piece) { add(match) }
         case .literal(let needle):
             guard !needle.isEmpty else { return [0..<piece.count] }
-            var i = 0
-            while i + needle.count <= piece.count {
-                var equal = true
-                for k in 0..<needle.count where p[i + k] != needle[k] { equal = false; break }
-                if equal {
-                    add(i..<(i + needle.count))
-                    i += needle.count
-                } else {
-                    i += 1
-                }
-            }
+            for match in literalMatches(of: needle, in: piece) { add(match) }
         case .numeric:
             let classes = CharClassTable.shared
             var i = 0
