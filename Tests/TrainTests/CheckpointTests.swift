@@ -69,6 +69,14 @@ import Testing
             .write(to: folder.appendingPathComponent("model.safetensors.index.json"))
         let loaded = try Checkpoint.loadModel(from: folder, threads: 1)
         #expect(loaded.parameters.array == model.parameters.array)
+        // The identity DPO ties its reference log-probs to covers the shards that were loaded:
+        // it exists for a sharded folder and changes when a shard's bytes change.
+        let identity = try RunLocator.identity(of: folder)
+        let shard = folder.appendingPathComponent("model-00002-of-00002.safetensors")
+        var bytes = try Data(contentsOf: shard)
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: shard)
+        #expect(try RunLocator.identity(of: folder) != identity)
     }
 
     @Test func missingOrMisshapenTensorsAreNamed() throws {

@@ -119,7 +119,7 @@ public enum Checkpoint {
         (config.tieWordEmbeddings && name == "lm_head.weight") || name.hasSuffix("rotary_emb.inv_freq")
     }
 
-    private static func weightFiles(in folder: URL) throws(TrainError) -> [URL] {
+    static func weightFiles(in folder: URL) throws(TrainError) -> [URL] {
         let single = folder.appendingPathComponent(weightsFile)
         if FileManager.default.fileExists(atPath: single.path) { return [single] }
         let indexURL = folder.appendingPathComponent(weightsIndexFile)

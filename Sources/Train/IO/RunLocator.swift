@@ -10,9 +10,15 @@ public enum RunLocator {
         return URL(fileURLWithPath: spec)
     }
 
-    /// What identifies a model's weights: sha256 of its model.safetensors.
+    /// What identifies a model's weights: the files loading reads — sha256 of model.safetensors,
+    /// or for a sharded folder sha256 over each shard's name and sha256.
     public static func identity(of folder: URL) throws -> String {
-        let url = folder.appendingPathComponent("model.safetensors")
-        do { return try SHA256.hex(ofFileAt: url.path) } catch { throw TrainError.io("\(error)") }
+        let files = try Checkpoint.weightFiles(in: folder)
+        do {
+            if files.count == 1 { return try SHA256.hex(ofFileAt: files[0].path) }
+            return SHA256.hex(of: try files.map { "\($0.lastPathComponent):\(try SHA256.hex(ofFileAt: $0.path))\n" }.joined())
+        } catch {
+            throw TrainError.io("\(error)")
+        }
     }
 }
