@@ -109,6 +109,26 @@ bench_end() {
     echo "$BENCH_NAME: PASS"
 }
 
+# bench_training AREA NAME CONFIG MEMORY_TARGET (bench/train, bench/dpo): runs the caller's
+# `run_pref R` and `run_peer R` (each writes OUT/NAME-SIDE-R.json) alternately for ROUNDS
+# rounds, keeps each side's best round (bench/best_rounds.py), checks that both trained a model
+# of the same size on the same tokens per step and that pref's log-probs equal PyTorch's on the
+# same weights (bench/same_logps.py), then judges speed (≥1.0x) and peak memory.
+bench_training() {
+    local area=$1 name=$2 config=$3 memory_target=$4 same=yes round LOGP_PAIRS=?
+    for round in $(seq 1 "$ROUNDS"); do
+        if [ $((round % 2)) = 1 ]; then run_pref "$round"; run_peer "$round"; else run_peer "$round"; run_pref "$round"; fi
+    done
+    "$PY" "$BENCH_DIR/best_rounds.py" "$OUT" "$name" "$ROUNDS"
+    source "$OUT/$name.env"
+    bench_same "$area: model size and tokens per step" "$PREF_WORK" "$PEER_WORK" "$SAME_WORK"
+    "$PY" "$BENCH_DIR/same_logps.py" "$PREF" "$config" "$OUT" "$THREADS" || same=no
+    source "$OUT/logps-$(basename "$config" .json).env" 2>/dev/null || true
+    bench_same "$area: log-probs vs PyTorch, same weights" "$LOGP_PAIRS test pairs" "$LOGP_PAIRS test pairs" "$same"
+    bench_check "$area: speed, $THREADS threads each" "$PREF_TPS tokens/s" "$PEER_TPS tokens/s" "$(ratio "$PREF_TPS" "$PEER_TPS")" 1.0
+    bench_check "$area: peak memory" "$PREF_MIB MiB" "$PEER_MIB MiB" "$(ratio "$PEER_MIB" "$PREF_MIB")" "$memory_target"
+}
+
 # bench_summary FILE NAME...: writes the rows of the named benches as one Markdown table.
 # A bench that exited non-zero without a FAIL row (it broke), or that wrote no rows at all (it
 # does not call bench_check), gets a row of its own: its exit status (bench/out/rows/NAME.status)
