@@ -75,7 +75,8 @@ with con:
             quarantined += 1
             continue
         prompt_json = orjson.dumps([{"role": m["role"], "content": m["content"]} for m in prompt_msgs]).decode()
-        ph = hashlib.sha256("".join(m["role"] + "\x1f" + " ".join(m["content"].split()) + "\x1e" for m in prompt_msgs).encode()).hexdigest()
+        # pref's prompt hash collapses runs of ASCII whitespace (bytes.split), not Unicode spaces (str.split).
+        ph = hashlib.sha256(b"".join(m["role"].encode() + b"\x1f" + b" ".join(m["content"].encode().split()) + b"\x1e" for m in prompt_msgs)).hexdigest()
         ch = hashlib.sha256(("preference\x1d" + prompt_json + "\x1d" + chosen[-1]["content"] + "\x1f" + str(row["score_chosen"]) +
                              "\x1d" + rejected[-1]["content"] + "\x1f" + str(row["score_rejected"])).encode()).hexdigest()
         cur = con.execute("INSERT OR IGNORE INTO records (source_id, position, kind, prompt_json, prompt_hash, prompt_id, content_hash) "

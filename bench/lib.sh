@@ -126,7 +126,7 @@ bench_training() {
     source "$OUT/logps-$(basename "$config" .json).env" 2>/dev/null || true
     bench_same "$area: log-probs vs PyTorch, same weights" "$LOGP_PAIRS test pairs" "$LOGP_PAIRS test pairs" "$same"
     bench_check "$area: speed, $THREADS threads each" "$PREF_TPS tokens/s" "$PEER_TPS tokens/s" "$(ratio "$PREF_TPS" "$PEER_TPS")" 1.0
-    bench_check "$area: peak memory" "$PREF_MIB MiB" "$PEER_MIB MiB" "$(ratio "$PEER_MIB" "$PREF_MIB")" "$memory_target"
+    bench_check "$area: peak memory (peer MiB / pref MiB)" "$PREF_MIB MiB" "$PEER_MIB MiB" "$(ratio "$PEER_MIB" "$PREF_MIB")" "$memory_target"
 }
 
 # bench_summary FILE NAME...: writes the rows of the named benches as one Markdown table.
@@ -151,7 +151,7 @@ bench_summary() {
             if [ "$status" != 0 ] && ! grep -q 'FAIL$' "$rows" 2>/dev/null; then
                 echo "| $name | exit status $status, see bench/out/logs/$name.log | | ${ratios:--} | | FAIL |"
             elif [ ! -s "$rows" ]; then
-                echo "| $name | exit status 0; no verdicts recorded (bench_check) | | ${ratios:--} | not judged | PASS |"
+                echo "| $name | exit status 0; prints no PASS/FAIL verdicts | | ${ratios:--} | not judged | PASS |"
             fi
         done
     } > "$file"

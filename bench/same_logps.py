@@ -15,6 +15,9 @@ Usage: same_logps.py PREF CONFIG.json OUT_DIR THREADS
 import json, os, subprocess, sys
 import torch
 from transformers import LlamaConfig, LlamaForCausalLM
+from transformers.utils import logging
+
+logging.disable_progress_bar()
 
 pref, config_path, out, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 here = os.path.dirname(os.path.abspath(__file__))
