@@ -4,7 +4,7 @@ log-probs for the model configuration the bench times.
 
 PyTorch builds transformers' LlamaForCausalLM from CONFIG twice (seeds 1 and 2, weights drawn
 with std 0.2 so that the outputs are far from uniform and a wrong operation shows) and saves
-both as HF folders. `pref eval` scores the test pairs of a small workspace (the first 40 demo
+both as HF folders. `pref eval` scores the test pairs of a small workspace (the first 24 demo
 pairs, split half and half, chatml, a 2,048-token BPE trained by pref) with the first as the
 model and the second as the reference; PyTorch scores the same token ids, read from pref's
 shards. The summed response log-probs of chosen and rejected under both models must agree
@@ -25,18 +25,20 @@ sys.path.insert(0, here)
 from shards import preference_examples
 
 TOLERANCE = 1e-4
+ROWS = 24
 torch.set_num_threads(threads)
 ws = os.path.join(out, "logps-workspace")
-if not os.path.exists(os.path.join(ws, "tokenized")):
+done = os.path.join(ws, f"tokenized-{ROWS}")
+if not os.path.exists(done):
     subprocess.run(["rm", "-rf", ws], check=True)
     os.makedirs(ws)
     data = os.path.join(ws, "pairs.jsonl")
     with open(os.path.join(here, "..", "demo", "data", "prefs_binarized.jsonl"), encoding="utf-8") as f, open(data, "w", encoding="utf-8") as o:
-        o.writelines(line for _, line in zip(range(40), f))
+        o.writelines(line for _, line in zip(range(ROWS), f))
     for args in (["ingest", data], ["split", "--test", "0.5"], ["pairs", "--strategy", "binarized"],
                  ["tokenize", "--train-bpe", "2048", "--template", "chatml", "--max-length", "256"]):
         subprocess.run([pref, args[0], "--quiet", "--workspace", ws, *args[1:]], check=True, stdout=subprocess.DEVNULL)
-    open(os.path.join(ws, "tokenized"), "w").close()
+    open(done, "w").close()
 
 cfg = {k: v for k, v in json.load(open(config_path)).items() if k != "model_type"}
 name = os.path.splitext(os.path.basename(config_path))[0]
