@@ -44,19 +44,23 @@ bench_build() {
     PREF="$ROOT/.build/release/pref"
 }
 
-# median_seconds N CMD...: runs CMD N times, prints the median wall time in seconds.
-# Each run starts after `sync`, so the previous run's disk writeback is not billed to it.
-# A failed run is never timed: the function says which command failed and returns 1.
+# median_seconds N CMD...: runs CMD (a command or a shell function) N times and prints two
+# medians: wall seconds, and CPU seconds (user + system, over all its threads and processes).
+# On a shared machine the CPU time is the steadier figure, and wall time far above it means
+# the run waited (for the disk, or for a core). Each run starts after `sync`, so the previous
+# run's disk writeback is not billed to it. A failed run is never timed: the function says
+# which command failed and returns 1 (call it as `M=$(median_seconds ...)` so that stops a
+# `set -e` script).
 median_seconds() {
     local n=$1; shift
-    local times=()
+    local walls=() cpus=() t wall user sys TIMEFORMAT='%R %U %S'
     for _ in $(seq "$n"); do
-        local t0 t1
         sync
-        t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || { echo "command failed: $*" >&2; return 1; }; t1=$(date +%s.%N)
-        times+=("$(echo "$t1 - $t0" | bc -l)")
+        t=$( { time "$@" >/dev/null 2>&1; } 2>&1 ) || { echo "command failed: $*" >&2; return 1; }
+        read -r wall user sys <<< "$t"
+        walls+=("$wall"); cpus+=("$(echo "$user + $sys" | bc -l)")
     done
-    printf '%s\n' "${times[@]}" | median
+    echo "$(printf '%s\n' "${walls[@]}" | median) $(printf '%s\n' "${cpus[@]}" | median)"
 }
 
 # median: the median of the numbers on stdin, one a line.
@@ -129,23 +133,27 @@ bench_training() {
     bench_check "$area: peak memory (peer MiB / pref MiB)" "$PREF_MIB MiB" "$PEER_MIB MiB" "$(ratio "$PEER_MIB" "$PREF_MIB")" "$memory_target"
 }
 
-# bench_summary FILE NAME...: writes the rows of the named benches as one Markdown table.
-# A bench that exited non-zero without a FAIL row (it broke), or that wrote no rows at all (it
-# does not call bench_check), gets a row of its own: its exit status (bench/out/rows/NAME.status)
+# bench_summary FILE NAME...: writes the rows of the named benches as one Markdown table, in
+# that order, each bench's latest run (bench/all writes bench/out/rows/NAME.status, "STATUS
+# WHEN", after each run). A bench that exited non-zero without a FAIL row (it broke), or that
+# wrote no rows at all (it does not call bench_check), gets a row of its own: its exit status
 # and the `ratio pref/peer:` figures its log (bench/out/logs/NAME.log) printed.
 bench_summary() {
-    local file=$1 name status rows ratios; shift
+    local file=$1 name status when rows ratios; shift
     {
         echo "# pref benchmarks"
         echo
-        echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores," \
-             "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end: other processes on these cores skew the timings."
+        echo "Written $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores," \
+             "load average $(cut -d' ' -f1-3 /proc/loadavg): other processes on these cores skew the timings." \
+             "Each bench's rows are from its latest run (bench/out/logs/NAME.log), at the time given."
         echo
         echo "| area | pref | peer | ratio pref/peer | target | result |"
         echo "|---|---|---|---|---|---|"
         for name in "$@"; do
             rows="$OUT_DIR/rows/$name.tsv"
-            status=$(cat "$OUT_DIR/rows/$name.status" 2>/dev/null || echo "not run")
+            read -r status when < "$OUT_DIR/rows/$name.status" 2>/dev/null || { status="not run"; when=""; }
+            echo "| **$name**${when:+ ($when)} | | | | | |"
+            if [ "$status" = "not run" ]; then echo "| $name | not run | | | | |"; continue; fi
             ratios=$(grep -o 'ratio pref/peer: [0-9.]*x' "$OUT_DIR/logs/$name.log" 2>/dev/null | cut -d' ' -f3 | paste -sd' ' || true)
             if [ -s "$rows" ]; then awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$rows"; fi
             if [ "$status" != 0 ] && ! grep -q 'FAIL$' "$rows" 2>/dev/null; then
