@@ -10,5 +10,6 @@ demo: deps
 test: deps
 	swift test
 
+# Every bench, past failures; one table in bench/out/summary.md; non-zero when any failed.
 bench: deps
-	for b in bench/ingest-jsonl; do $$b; done
+	bash bench/all

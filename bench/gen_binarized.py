@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Writes N ultrafeedback_binarized-shaped rows as JSONL (or Parquet with --parquet).
+"""Writes N ultrafeedback_binarized-shaped rows as JSONL (or Parquet with --parquet), with no
+text repeated: every prompt, chosen and rejected response is unique in the file, so a cache
+keyed on whole texts (or a run that meets the same text twice) cannot flatter either side.
 
-Rows are resampled from the real sample in ../shared/data when it is there (each copy made
-unique by a numbered suffix, so nothing is a duplicate) and synthesised otherwise.
+Rows are resampled from the real sample in ../shared/data when it is there, synthesised
+otherwise. The first copy of each seed row keeps its texts; later copies shuffle the words of
+each text (same words, same lengths, a new text). A text that still collides (a one-word
+answer) gets a numbered suffix; the script checks that no text repeats before it writes.
 Usage: gen_binarized.py OUT N [--parquet]
 """
 import hashlib, json, os, random, sys
@@ -21,10 +25,25 @@ else:
     seeds = [(text(rng.randint(10, 200)), text(rng.randint(50, 700)), text(rng.randint(30, 600)),
               rng.randint(2, 20) / 2, rng.randint(2, 20) / 2) for _ in range(1000)]
 
+seen = set()
+def unique(t, copy, i, field):
+    """The text for row i: t itself in the first copy, its words shuffled in later ones."""
+    if copy > 0:
+        words = t.split(" ")
+        random.Random(f"{i}/{field}").shuffle(words)
+        t = " ".join(words)
+    key = hashlib.sha1(t.encode()).digest()
+    if key in seen:
+        t = f"{t} ({field} {i})"
+        key = hashlib.sha1(t.encode()).digest()
+    assert key not in seen, f"row {i}: {field} text repeats"
+    seen.add(key)
+    return t
+
 rows = []
 for i in range(n):
-    p, c, r, sc, sr = seeds[i % len(seeds)]
-    prompt = f"{p} (variant {i})"
+    copy, (p, c, r, sc, sr) = i // len(seeds), seeds[i % len(seeds)]
+    prompt, c, r = unique(p, copy, i, "prompt"), unique(c, copy, i, "chosen"), unique(r, copy, i, "rejected")
     rows.append({"prompt": prompt, "prompt_id": hashlib.sha256(prompt.encode()).hexdigest(),
                  "chosen": [{"content": prompt, "role": "user"}, {"content": c, "role": "assistant"}],
                  "rejected": [{"content": prompt, "role": "user"}, {"content": r, "role": "assistant"}],

@@ -1,9 +1,15 @@
 #!/usr/bin/env python3
 """The Python peer for bench/ingest-jsonl and bench/parquet: the same work as `pref ingest`
 for ultrafeedback_binarized rows, done the way a careful Python user would (orjson or
-pyarrow to read, hashlib, one sqlite3 transaction with executemany, WAL), into the same
+pyarrow to read, hashlib, one sqlite3 transaction with executemany), into the same
 tables: sha256 of the file, prompt/prompt_id checks, prompt and content hashes for
 grouping and de-duplication, records, completions and quarantine rows.
+
+SQLite runs with pref's settings (Sources/Store: the catalog's connection and its bulk
+transaction): 64 KiB pages, WAL, synchronous NORMAL, a 128 MiB page cache, 1 GiB of mmap,
+foreign-key checks off (the reference declares no foreign keys; pref turns their checks off
+inside the bulk transaction). pref's schema has one index more (records by source) and
+declares foreign keys, so if anything the schema favours the reference.
 Usage: ingest_reference.py DB FILE (.jsonl or .parquet)
 """
 import hashlib, sqlite3, sys, time
@@ -35,7 +41,8 @@ def rows():
 
 con = sqlite3.connect(db_path)
 con.executescript("""
-PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+PRAGMA page_size = 65536; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+PRAGMA cache_size = -131072; PRAGMA mmap_size = 1073741824; PRAGMA foreign_keys = OFF;
 CREATE TABLE IF NOT EXISTS sources (id INTEGER PRIMARY KEY, path TEXT, sha256 TEXT UNIQUE, format TEXT, size_bytes INTEGER);
 CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, source_id INTEGER, position INTEGER, kind TEXT, prompt_json TEXT,
   prompt_hash TEXT, prompt_id TEXT, source_split TEXT, origin TEXT, content_hash TEXT UNIQUE);
@@ -68,7 +75,8 @@ with con:
             quarantined += 1
             continue
         prompt_json = orjson.dumps([{"role": m["role"], "content": m["content"]} for m in prompt_msgs]).decode()
-        ph = hashlib.sha256("".join(m["role"] + "\x1f" + " ".join(m["content"].split()) + "\x1e" for m in prompt_msgs).encode()).hexdigest()
+        # pref's prompt hash collapses runs of ASCII whitespace (bytes.split), not Unicode spaces (str.split).
+        ph = hashlib.sha256(b"".join(m["role"].encode() + b"\x1f" + b" ".join(m["content"].encode().split()) + b"\x1e" for m in prompt_msgs)).hexdigest()
         ch = hashlib.sha256(("preference\x1d" + prompt_json + "\x1d" + chosen[-1]["content"] + "\x1f" + str(row["score_chosen"]) +
                              "\x1d" + rejected[-1]["content"] + "\x1f" + str(row["score_rejected"])).encode()).hexdigest()
         cur = con.execute("INSERT OR IGNORE INTO records (source_id, position, kind, prompt_json, prompt_hash, prompt_id, content_hash) "

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""The answer check of bench/train and bench/dpo: pref and PyTorch give the same sequence
+log-probs for the model configuration the bench times.
+
+PyTorch builds transformers' LlamaForCausalLM from CONFIG twice (seeds 1 and 2, weights drawn
+with std 0.2 so that the outputs are far from uniform and a wrong operation shows) and saves
+both as HF folders. `pref eval` scores the test pairs of a small workspace (the first 24 demo
+pairs, split half and half, chatml, a 2,048-token BPE trained by pref) with the first as the
+model and the second as the reference; PyTorch scores the same token ids, read from pref's
+shards. The summed response log-probs of chosen and rejected under both models must agree
+within a relative 1e-4 (Float32 on both sides, different summation orders).
+Prints one line; exits 0 when they agree, 1 when not.
+Usage: same_logps.py PREF CONFIG.json OUT_DIR THREADS
+"""
+import json, os, subprocess, sys
+import torch
+from transformers import LlamaConfig, LlamaForCausalLM
+from transformers.utils import logging
+
+logging.disable_progress_bar()
+
+pref, config_path, out, threads = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from shards import preference_examples
+
+TOLERANCE = 1e-4
+ROWS = 24
+torch.set_num_threads(threads)
+ws = os.path.join(out, "logps-workspace")
+done = os.path.join(ws, f"tokenized-{ROWS}")
+if not os.path.exists(done):
+    subprocess.run(["rm", "-rf", ws], check=True)
+    os.makedirs(ws)
+    data = os.path.join(ws, "pairs.jsonl")
+    with open(os.path.join(here, "..", "demo", "data", "prefs_binarized.jsonl"), encoding="utf-8") as f, open(data, "w", encoding="utf-8") as o:
+        o.writelines(line for _, line in zip(range(ROWS), f))
+    for args in (["ingest", data], ["split", "--test", "0.5"], ["pairs", "--strategy", "binarized"],
+                 ["tokenize", "--train-bpe", "2048", "--template", "chatml", "--max-length", "256"]):
+        subprocess.run([pref, args[0], "--quiet", "--workspace", ws, *args[1:]], check=True, stdout=subprocess.DEVNULL)
+    open(done, "w").close()
+
+cfg = {k: v for k, v in json.load(open(config_path)).items() if k != "model_type"}
+name = os.path.splitext(os.path.basename(config_path))[0]
+models = []
+for seed in (1, 2):
+    torch.manual_seed(seed)
+    model = LlamaForCausalLM(LlamaConfig(**cfg, initializer_range=0.2)).float().eval()
+    folder = os.path.join(out, f"logps-{name}-seed{seed}")
+    model.save_pretrained(folder, safe_serialization=True)
+    models.append((model, folder))
+
+run = subprocess.run([pref, "eval", "--quiet", "--workspace", ws, "--run", models[0][1], "--ref", models[1][1],
+                      "--threads", str(threads)], check=True, stdout=subprocess.DEVNULL)
+pairs = json.load(open(os.path.join(models[0][1], "eval", "eval.json")))["pairs"]
+ours = {k: sorted(p[k] for p in pairs) for k in ("logp_chosen", "logp_rejected", "ref_logp_chosen", "ref_logp_rejected")}
+
+@torch.no_grad()
+def logp(model, prompt, response):
+    seq = torch.tensor([prompt + response])
+    logits = model(input_ids=seq[:, :-1]).logits.float()
+    token_logps = torch.gather(logits.log_softmax(-1), 2, seq[:, 1:, None])[0, :, 0]
+    return token_logps[len(prompt) - 1:].sum().item()
+
+theirs = {k: [] for k in ours}
+for _, _, p, c, r in preference_examples(ws, "test"):
+    for (model, _), prefix in zip(models, ("", "ref_")):
+        theirs[prefix + "logp_chosen"].append(logp(model, p, c))
+        theirs[prefix + "logp_rejected"].append(logp(model, p, r))
+theirs = {k: sorted(v) for k, v in theirs.items()}
+n = len(pairs)
+same = all(len(theirs[k]) == n for k in ours)
+worst = 0.0
+if same:
+    for k in ours:
+        for a, b in zip(ours[k], theirs[k]):
+            worst = max(worst, abs(a - b) / max(1.0, abs(b)))
+    same = worst <= TOLERANCE
+print(f"{name}: summed response log-probs of {n} test pairs (chosen, rejected; model, reference), pref vs PyTorch: "
+      f"max relative difference {worst:.1e} (tolerance {TOLERANCE:.0e})")
+open(os.path.join(out, f"logps-{name}.env"), "w").write(f"LOGP_PAIRS={n} LOGP_SAME={'yes' if same else 'no'}\n")
+sys.exit(0 if same else 1)
