@@ -30,7 +30,7 @@ def test_event_file_scalars_equal_metrics_jsonl(workspace, run):
     folder = workspace / "runs" / run
     assert len(list(folder.glob("events.out.tfevents.*"))) == 1
     expected = expected_scalars(folder / "metrics.jsonl")
-    assert {"train/loss", "train/lr", "train/grad_norm", "eval/loss"} <= set(expected)
+    assert {"train/loss", "train/learning_rate", "train/grad_norm", "eval/loss"} <= set(expected)
     if run == "dpo":
         assert {"train/rewards/chosen", "eval/rewards/accuracies"} <= set(expected)
 

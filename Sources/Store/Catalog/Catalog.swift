@@ -16,6 +16,9 @@ public final class Catalog: Sendable {
             throw StoreError("cannot create workspace directory \(root.path): \(error.localizedDescription)")
         }
         var config = Configuration()
+        // Several pref processes may open one workspace at once (`inspect` from a DDP data
+        // loader, eval beside training): wait for another connection's lock instead of failing.
+        config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             // A 64 MiB page cache keeps a large ingest transaction from spilling pages to the WAL early.
             // 64 KiB pages (set before the file is first written; a no-op on an existing catalog)
