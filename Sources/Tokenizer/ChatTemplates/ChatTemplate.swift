@@ -91,7 +91,11 @@ public struct ChatTemplate: Sendable, Equatable {
     /// spans of `{% generation %}` output.
     public func rendering(_ messages: [ChatMessage], addGenerationPrompt: Bool = false) throws(ChatTemplateError) -> JinjaRendering {
         let values = messages.map { JinjaValue.dict(JinjaDict([(.string("role"), .string($0.role)), (.string("content"), .string($0.content))])) }
-        let context = ChatTemplateContext(messages: values, addGenerationPrompt: addGenerationPrompt, specialTokens: specialTokens, date: date)
+        return try rendering(ChatTemplateContext(messages: values, addGenerationPrompt: addGenerationPrompt, specialTokens: specialTokens, date: date))
+    }
+
+    /// Renders a context, telling `raise_exception` (that conversation's own error) from other failures.
+    private func rendering(_ context: ChatTemplateContext) throws(ChatTemplateError) -> JinjaRendering {
         do { return try template.render(chat: context) } catch let error as TemplateException {
             throw .raised(error.message)
         } catch {
@@ -138,10 +142,6 @@ extension ChatTemplate {
         } catch {
             throw .failed("messages must be a JSON list of message objects: \(error)")
         }
-        do { return try template.render(chat: context) } catch let error as TemplateException {
-            throw .raised(error.message)
-        } catch {
-            throw .failed("\(name): \(error)")
-        }
+        return try rendering(context)
     }
 }
