@@ -36,6 +36,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "DPO: cDPO label smoothing.") var labelSmoothing = 0.0
     @Option(help: "DPO: RPO weight of the NLL term on chosen responses.") var rpoAlpha: Double?
     @Flag(help: "DPO: Curry-DPO's iterative training: one round per curriculum stage, each with the previous round's model as reference.") var iterative = false
+    @Option(help: "DPO: reference log-probs of every pair before training (precompute), or of each batch when first reached (on-demand).")
+    var referenceLogps: ReferenceLogpsTiming = .precompute
     @Option(help: "Evaluate the test split every K steps.") var evalEvery = 50
     @Option(help: "Checkpoint every K steps.") var saveEvery = 200
     @Option(help: "Seed for initialisation and data order.") var seed: UInt64 = 42
@@ -89,6 +91,7 @@ struct TrainCommand: ParsableCommand {
         s.shift = shift
         s.lambda = try LambdaSchedule(parsing: shift)
         s.iterative = iterative
+        s.precomputeReference = referenceLogps == .precompute
         s.threads = threads
         s.resume = resume
         return s
@@ -109,3 +112,9 @@ struct TrainCommand: ParsableCommand {
 
 extension TrainingRunSettings.Stage: ExpressibleByArgument {}
 extension LearningRateSchedule.Decay: ExpressibleByArgument {}
+
+/// When `pref train --stage dpo` computes the reference model's log-probs.
+enum ReferenceLogpsTiming: String, ExpressibleByArgument, CaseIterable {
+    case precompute
+    case onDemand = "on-demand"
+}

@@ -125,7 +125,7 @@ import Testing
     @Test func evaluationOfAModelAgainstItselfOnShards() throws {
         let ws = try ShardTrainingTests.Workspace()
         let model = try ws.model()
-        let result = try Evaluation.run(model: model, reference: model, catalog: ws.catalog, split: "test", name: "self", beta: 0.1, pairsPerBatch: 3)
+        let result = try Evaluation.run(model: model, reference: .model(model), catalog: ws.catalog, split: "test", name: "self", beta: 0.1, pairsPerBatch: 3)
         let source = try ShardPreferenceBatches(catalog: ws.catalog, split: "test", pairs: 3)
         #expect(result.pairs == 4 && source.exampleIds.count == 4)
         #expect(result.margins == [0, 0, 0, 0])

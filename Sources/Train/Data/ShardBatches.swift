@@ -130,6 +130,18 @@ public final class ShardPreferenceBatches: @unchecked Sendable {
         return out
     }
 
+    /// How many pairs have no stored reference log-probs yet.
+    public func missingReferences() throws(TrainError) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        var missing = 0
+        for id in exampleIds {
+            guard let info = try? reader.info(id) else { throw .io("example \(id) is not in the index") }
+            if info.refChosenLogp == nil || info.refRejectedLogp == nil { missing += 1 }
+        }
+        return missing
+    }
+
     public func ids(of index: Int) -> ArraySlice<Int64> {
         exampleIds[(index * pairs)..<min(exampleIds.count, (index + 1) * pairs)]
     }

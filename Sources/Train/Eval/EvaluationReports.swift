@@ -4,7 +4,7 @@ import JSON
 extension EvaluationResult {
     /// The summary figures as `pref eval` prints them.
     public var text: String {
-        var lines = ["eval of \(run) on \(pairs) \(split) pairs (β \(beta)):"]
+        var lines = ["eval of \(run) on \(pairs) \(split) pairs (\(hasReference ? "β \(beta)" : "no reference")):"]
         for (k, v) in summary { lines.append("  " + k.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: "%.4f", v)) }
         return lines.joined(separator: "\n")
     }

@@ -20,12 +20,16 @@ public final class DPOTrainer: @unchecked Sendable {
     private let loop: TrainingLoop
     private let train: ShardPreferenceBatches
     private let eval: ShardPreferenceBatches?
+    /// Computes (and stores) reference log-probs for pairs that have none; without it they
+    /// must all have been precomputed.
+    private let reference: ReferenceLogProbs?
 
     public var session: TrainingSession { loop.session }
     public var model: LlamaModel { loop.session.model }
 
     public init(model: LlamaModel, options: DPOOptions, train: ShardPreferenceBatches, eval: ShardPreferenceBatches?,
-                runDirectory: URL?, tokenizer: URL?, resume: Bool = false, info: JSONObject = JSONObject()) throws(TrainError) {
+                runDirectory: URL?, tokenizer: URL?, resume: Bool = false, info: JSONObject = JSONObject(),
+                reference: ReferenceLogProbs? = nil) throws(TrainError) {
         let t = options.training
         let total = try t.totalSteps(batchCount: train.batchCount)
         let schedule = LearningRateSchedule(peak: t.learningRate, warmupRatio: t.warmupRatio, totalSteps: total, decay: t.decay)
@@ -41,6 +45,16 @@ public final class DPOTrainer: @unchecked Sendable {
         self.options = options
         self.train = train
         self.eval = eval
+        self.reference = reference
+    }
+
+    /// The reference log-probs of batch `index`: stored, or computed now when allowed.
+    private func referenceValues(_ source: ShardPreferenceBatches, _ index: Int,
+                                 _ b: (chosen: TokenBatch, rejected: TokenBatch, reference: (chosen: [Double], rejected: [Double])?))
+        throws(TrainError) -> (chosen: [Double], rejected: [Double]) {
+        if let stored = b.reference { return stored }
+        guard let reference else { throw .invalidOption("reference log-probs are missing for some pairs; compute them first") }
+        return try reference.values(source: source, index: index, batch: b)
     }
 
     /// λ at optimizer step `step` (0-based) of this run.
@@ -52,7 +66,7 @@ public final class DPOTrainer: @unchecked Sendable {
             var batches: [PreferenceBatch] = []
             for i in indices {
                 let b = try train.batch(at: i)
-                guard let reference = b.reference else { throw .invalidOption("reference log-probs are missing for some pairs; compute them first") }
+                let reference = try referenceValues(train, i, b)
                 batches.append(try PreferenceBatch(chosen: b.chosen, rejected: b.rejected, referenceChosen: reference.chosen,
                                                    referenceRejected: reference.rejected))
             }
@@ -82,7 +96,7 @@ public final class DPOTrainer: @unchecked Sendable {
         var logits = DPOStep.LogitTotals()
         for index in 0..<eval.batchCount {
             let b = try eval.batch(at: index)
-            guard let reference = b.reference else { throw .invalidOption("reference log-probs are missing for eval pairs") }
+            let reference = try referenceValues(eval, index, b)
             let sums = try DPOStep.sequenceLogProbs(model: model, chosen: b.chosen, rejected: b.rejected)
             let inputs = DPOShiftLoss.Inputs(policyChosen: sums.chosen, policyRejected: sums.rejected, referenceChosen: reference.chosen,
                                              referenceRejected: reference.rejected, chosenTokenCount: b.chosen.weightSum)

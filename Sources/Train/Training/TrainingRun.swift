@@ -23,6 +23,9 @@ public struct TrainingRunSettings: Sendable {
     public var lambda = LambdaSchedule.fixed(1)
     /// Curry-DPO's iterative training: one round per curriculum stage.
     public var iterative = false
+    /// DPO: compute every pair's reference log-probs before training (TRL's
+    /// `precompute_ref_log_probs`); otherwise each batch's when training or eval first reaches it.
+    public var precomputeReference = true
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var resume = false
 
@@ -93,9 +96,11 @@ public enum TrainingRun {
                          progress: ProgressHandler?) throws {
         let reference = try ModelSource.load(start.path, vocabSize: 0, threads: s.threads, seed: s.training.seed)
         let identity = try RunLocator.identity(of: start)
-        let computed = try ReferenceLogProbs.compute(model: reference, reference: identity, catalog: catalog,
-                                                     pairsPerBatch: s.pairsPerBatch, progress: progress)
-        progress?(.note("reference log-probs", "\(computed) pairs computed with \(start.path) (the rest were stored)"))
+        let referenceLogps = try ReferenceLogProbs(model: reference, identity: identity, catalog: catalog)
+        if s.precomputeReference {
+            let computed = try referenceLogps.precompute(pairsPerBatch: s.pairsPerBatch, progress: progress)
+            progress?(.note("reference log-probs", "\(computed) pairs computed with \(start.path) (the rest were stored)"))
+        }
         let train = try ShardPreferenceBatches(catalog: catalog, split: "train", pairs: s.pairsPerBatch,
                                                shuffleWithinStages: s.training.seed, stage: stage)
         let test = try ShardPreferenceBatches(catalog: catalog, split: "test", pairs: s.pairsPerBatch)
@@ -111,7 +116,8 @@ public enum TrainingRun {
         let info = JSONObject([("from", .string(start.path)), ("shift", .string(s.shift)), ("beta", .double(s.loss.beta)),
                                ("curriculum_stage", stage.map { .int(Int64($0)) } ?? .null)])
         let trainer = try DPOTrainer(model: policy, options: options, train: train, eval: test.batchCount > 0 ? test : nil,
-                                     runDirectory: run.url, tokenizer: tokenizer, resume: s.resume, info: info)
+                                     runDirectory: run.url, tokenizer: tokenizer, resume: s.resume, info: info,
+                                     reference: referenceLogps)
         progress?(.note("dpo", "λ \(options.lambda), β \(s.loss.beta), \(train.exampleIds.count) pairs, "
             + "\(trainer.session.state.maxSteps) steps → \(run.url.path)"))
         try trainer.run { progress?($0.progressEvent) }
