@@ -122,21 +122,24 @@ class DPOCollator:
     with the B prompt+chosen rows followed by the B prompt+rejected rows, right-padded,
     `attention_mask`, and `completion_mask` (1 on response tokens).
 
-    Both add `ref_chosen_logps` / `ref_rejected_logps` (float32 [B]) when every pair in the
-    batch has them stored; the Swift trainer uses them under the same condition."""
+    Both add `ref_chosen_logps` / `ref_rejected_logps` ([B], float32 unless `ref_dtype`
+    says otherwise; the index stores them as doubles) when every pair in the batch has them
+    stored; the Swift trainer uses them under the same condition."""
 
-    def __init__(self, pad_token_id: int = 0, layout: str = "split", pad_to_multiple_of: Optional[int] = None):
+    def __init__(self, pad_token_id: int = 0, layout: str = "split", pad_to_multiple_of: Optional[int] = None,
+                 ref_dtype: torch.dtype = torch.float32):
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
         self.pad_token_id = pad_token_id
         self.layout = layout
         self.pad_to_multiple_of = pad_to_multiple_of
+        self.ref_dtype = ref_dtype
 
     def __call__(self, examples: Sequence[dict]) -> dict:
         out = self._split(examples) if self.layout == "split" else self._concatenated(examples)
         if all("ref_chosen_logps" in e and "ref_rejected_logps" in e for e in examples):
-            out["ref_chosen_logps"] = torch.tensor([e["ref_chosen_logps"] for e in examples], dtype=torch.float32)
-            out["ref_rejected_logps"] = torch.tensor([e["ref_rejected_logps"] for e in examples], dtype=torch.float32)
+            out["ref_chosen_logps"] = torch.tensor([e["ref_chosen_logps"] for e in examples], dtype=self.ref_dtype)
+            out["ref_rejected_logps"] = torch.tensor([e["ref_rejected_logps"] for e in examples], dtype=self.ref_dtype)
         return out
 
     def _split(self, examples: Sequence[dict]) -> dict:

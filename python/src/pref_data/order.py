@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Sequence
 
 MASK64 = (1 << 64) - 1
-ORDERS = ("curriculum", "shuffle", "stage_shuffle")
+ORDERS = ("curriculum", "shuffle", "stage_shuffle", "dpo")
 
 
 class SplitMix64:
@@ -38,15 +38,21 @@ def epoch_order(stages: Sequence[int], order: str, seed: int, epoch: int) -> lis
 
     - "curriculum": as stored, every epoch (easy to hard stages).
     - "shuffle": one seeded permutation per epoch (seed + epoch).
-    - "stage_shuffle": stages stay in order, each shuffled with seed + epoch + stage; at
-      epoch 0 this is the order `pref train --stage dpo` uses with a shuffle seed.
+    - "stage_shuffle": stages stay in order, each shuffled with seed + epoch + stage.
+    - "dpo": the order `pref train --stage dpo` consumes pairs in, every epoch: stages in
+      order, each shuffled with seed + stage (Sources/Train/Data/ShardBatches.swift,
+      `ShardPreferenceBatches(shuffleWithinStages: seed)`), and the same order again in
+      later epochs (the DPO trainer's loop does not reshuffle: `TrainingLoop(shuffle:
+      false)`). It equals "stage_shuffle" at epoch 0 only.
     """
     n = len(stages)
     if order == "curriculum":
         return list(range(n))
     if order == "shuffle":
         return shuffled(range(n), seed + epoch)
-    if order == "stage_shuffle":
+    if order in ("stage_shuffle", "dpo"):
+        if order == "dpo":
+            epoch = 0
         out: list[int] = []
         start = 0
         while start < n:
