@@ -3,7 +3,7 @@
 # UltraFeedback pairs, on this CPU.
 #
 #   1. import the GGUF (scripts/fetch-test-models.sh downloads it) into an HF folder;
-#   2. ingest ../shared/data/ultrafeedback_binarized (1,000 train_prefs + 200 test_prefs pairs,
+#   2. ingest ../shared/data/ultrafeedback_binarized (1,000 train_prefs + 200 test_prefs rows,
 #      their own splits kept), build the binarized pairs, tokenize with SmolLM2's tokenizer
 #      and its own chat template;
 #   3. eval the model as released: perplexity on the chosen responses of the test split;
@@ -54,7 +54,7 @@ say "import $GGUF"
 say "ingest, split (the sources' own train/test), pairs, tokenize (max length $MAX_LENGTH, prompt $MAX_PROMPT)"
 run ingest "$DATA/train_prefs.jsonl" "$DATA/test_prefs.jsonl" --quiet
 run split --test 0.05 --quiet
-run pairs --quiet
+run pairs --strategy binarized --quiet   # ties (score_chosen == score_rejected) never make a pair
 run tokenize --tokenizer "$MODEL" --max-length "$MAX_LENGTH" --max-prompt-length "$MAX_PROMPT" --quiet --json > "$WS/tokenize.json"
 cat "$WS/tokenize.json"; echo
 

@@ -48,10 +48,10 @@ import Testing
     @Test func summaryNamesAndValues() throws {
         let summary = Dictionary(uniqueKeysWithValues: Self.result().summary)
         #expect(Self.result().summary.map(\.0) == [
-            "pairs", "perplexity_chosen_token_weighted", "perplexity_chosen_mean_per_response", "rewards/accuracies",
+            "pairs", "perplexity_chosen_token_weighted", "perplexity_chosen_mean_per_response",
+            "logps/chosen_mean", "logps/rejected_mean", "logps/chosen_per_token_mean", "rewards/accuracies",
             "rewards/margins_mean", "rewards/margins_median", "rewards/margins_std", "rewards/margins_p10", "rewards/margins_p90",
-            "logps/chosen_mean", "logps/rejected_mean", "logps/chosen_per_token_mean", "logps/chosen_change_vs_reference_mean",
-            "logps/rejected_change_vs_reference_mean", "logps/chosen_increased_fraction",
+            "logps/chosen_change_vs_reference_mean", "logps/rejected_change_vs_reference_mean", "logps/chosen_increased_fraction",
         ])
         let expected: [String: Double] = [
             "pairs": 4,
