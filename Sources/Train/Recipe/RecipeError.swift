@@ -22,7 +22,7 @@ public enum RecipeError: Error, Sendable, Equatable, CustomStringConvertible {
     case syntax(path: String, line: Int, reason: String)
     case notAMapping(path: String)
     case unknownKey(path: String, line: Int, key: String, suggestion: RecipeKey?)
-    case duplicateKey(path: String, line: Int, key: String, firstLine: Int)
+    case duplicateKey(path: String, key: String, lines: [Int])
     case wrongType(origin: RecipeOrigin, key: RecipeKey, expected: String, found: String)
     /// A value of the right type that pref cannot honour, or settings that contradict each other.
     case invalid(origin: RecipeOrigin, key: RecipeKey, reason: String)
@@ -35,7 +35,8 @@ public enum RecipeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unknownKey(let path, let line, let key, let suggestion):
             "\(path):\(line): unknown key '\(key)'" + (suggestion.map { " (did you mean '\($0.rawValue)'?)" } ?? "")
                 + "; pref config dump lists every key"
-        case .duplicateKey(let path, let line, let key, let first): "\(path):\(line): '\(key)' is already set on line \(first)"
+        case .duplicateKey(let path, let key, let lines):
+            "\(path):\(lines.last ?? 1): '\(key)' is set more than once (lines \(lines.map(String.init).joined(separator: ", ")))"
         case .wrongType(let origin, let key, let expected, let found): "\(origin): \(key.rawValue) must be \(expected), found \(found)"
         case .invalid(let origin, let key, let reason): "\(origin): \(key.rawValue): \(reason)"
         }

@@ -19,7 +19,7 @@ public struct RecipeFile: Sendable {
         self.path = path
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw Self.syntaxError(error, path: path)
+            throw Self.syntaxError(error, path: path, text: text)
         } catch {
             throw .syntax(path: path, line: 1, reason: "\(error)")
         }
@@ -34,9 +34,6 @@ public struct RecipeFile: Sendable {
             guard let name = keyNode.scalar?.string else { throw .notAMapping(path: path) }
             guard let key = RecipeKey(rawValue: name) else {
                 throw .unknownKey(path: path, line: line, key: name, suggestion: RecipeKey.closest(to: name))
-            }
-            if let first = entries[key], case .file(_, let firstLine) = first.origin {
-                throw .duplicateKey(path: path, line: line, key: name, firstLine: firstLine)
             }
             let origin = RecipeOrigin.file(path: path, line: valueNode.mark?.line ?? line)
             entries[key] = RecipeSetting(try Self.value(of: valueNode, for: key, origin: origin), origin)
@@ -54,12 +51,17 @@ public struct RecipeFile: Sendable {
         return try RecipeTyping.check(read, for: key, origin: origin)
     }
 
-    static func syntaxError(_ error: YamlError, path: String) -> RecipeError {
+    static func syntaxError(_ error: YamlError, path: String, text: String) -> RecipeError {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return .syntax(path: path, line: mark.line, reason: problem)
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return .syntax(path: path, line: 1, reason: "duplicated keys \(duplicates.joined(separator: ", "))")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams marks only the first; the lines that set the key are what the user edits.
+            let key = duplicates.first ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { n, line in
+                line.drop(while: { $0 == " " }).hasPrefix(key + ":") ? n + 1 : nil
+            }
+            return .duplicateKey(path: path, key: key, lines: lines.count > 1 ? lines : [context.mark.line])
         default:
             return .syntax(path: path, line: 1, reason: "\(error)")
         }
