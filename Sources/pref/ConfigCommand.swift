@@ -29,6 +29,9 @@ struct ConfigCommand: ParsableCommand {
             }
             let named = catalog.layout.runs.appendingPathComponent(savedRun)
             let folder = RunFolder(FileManager.default.fileExists(atPath: named.path) ? named : URL(fileURLWithPath: savedRun))
+            guard FileManager.default.fileExists(atPath: folder.url.path) else {
+                throw CLIError("no run \(savedRun) in \(catalog.layout.runs.path) (nor a folder of that name)")
+            }
             guard let text = try? String(contentsOf: folder.recipeURL, encoding: .utf8) else {
                 throw CLIError("\(folder.recipeURL.path): missing; runs trained before recipes existed have none")
             }

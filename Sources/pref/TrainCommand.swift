@@ -29,6 +29,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "DPO benchmark: tokens per response.") var responseLength = 128
 
     func validate() throws {
+        if flags.config == nil, flags.stage == .dpo, benchmark == nil, flags.from == nil {
+            throw ValidationError("--stage dpo needs --from RUN_OR_HF_DIR (the SFT model)")
+        }
         if let shift = flags.shift { do { _ = try LambdaSchedule(parsing: shift) } catch { throw ValidationError("--shift: \(error)") } }
     }
 
