@@ -40,7 +40,7 @@ struct TrainCommand: ParsableCommand {
         let catalog = try common.openCatalog()
         let tokenizer = catalog.layout.root.appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: tokenizer.path) else { throw CLIError("\(tokenizer.path): missing; run pref tokenize first") }
-        let settings = try flags.resolve(catalog: catalog).settings(runs: catalog.layout.runs)
+        let settings = try flags.settings(catalog: catalog)
         let progress = common.progress()
         do {
             try TrainingRun.run(settings, catalog: catalog, tokenizer: tokenizer, progress: progress.handler)
@@ -89,7 +89,7 @@ struct TrainFlagOptions: ParsableArguments {
     @Option(help: "AdamW weight decay on matrices (default: 0).") var weightDecay: Double?
     @Option(help: "Global gradient-norm clip, 0: off (default: 1).") var maxGradNorm: Double?
     @Option(help: "SFT: tokens per micro-batch, sequences × their length (default: 4096).") var batchTokens: Int?
-    @Option(help: "DPO: pairs per micro-batch (default: 8).") var pairsPerBatch: Int?
+    @Option(help: "TRL's per_device_train_batch_size: DPO pairs per micro-batch (default: 8); SFT sequences per micro-batch (default: from --batch-tokens).") var pairsPerBatch: Int?
     @Option(help: "Micro-batches per optimizer step (default: 1).") var gradAccum: Int?
     @Option(help: "DPO: β (default: 0.1).") var beta: Double?
     @Option(help: "DPO: λ schedule: none (DPO), fixed:L, linear-increase:MIN[:MAX], linear-decrease:MIN[:MAX] (default: none).") var shift: String?
@@ -111,6 +111,13 @@ struct TrainFlagOptions: ParsableArguments {
         f.labelSmoothing = labelSmoothing; f.rpoAlpha = rpoAlpha; f.iterative = iterative; f.loggingSteps = loggingSteps
         f.evalEvery = evalEvery; f.saveEvery = saveEvery; f.seed = seed; f.threads = threads; f.resume = resume
         return f
+    }
+
+    /// The run's settings from the resolved recipe.
+    func settings(catalog: Catalog) throws -> TrainingRunSettings {
+        do { return try resolve(catalog: catalog).settings(runs: catalog.layout.runs) } catch let error as RecipeError {
+            throw CLIError("\(error)")
+        }
     }
 
     /// The recipe these flags (and --config) resolve to in this workspace.
