@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries from the system (apt: libzstd-dev ...).
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "Jinja", dependencies: ["JSON"]),
         .target(name: "Tokenizer", dependencies: ["JSON", "Jinja"]),
         .target(name: "Tokenize", dependencies: ["Core", "JSON", "Jinja", "Store", "Tokenizer"]),
-        .target(name: "Train", dependencies: ["Core", "JSON", "Store", "Tokenizer", "Tokenize", "COpenBLAS"]),
+        .target(name: "Train", dependencies: ["Core", "JSON", "Store", "Tokenizer", "Tokenize", "COpenBLAS", .product(name: "Yams", package: "Yams")]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [

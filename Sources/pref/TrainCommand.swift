@@ -13,36 +13,15 @@ struct TrainCommand: ParsableCommand {
             reference log-probs of every pair once (stored in the shard index), then trains with \
             −log σ(β(Δ_w − λ·Δ_l)); --shift none is DPO (λ = 1). Output: WORKSPACE/runs/NAME with \
             config.json, model.safetensors, tokenizer.json, checkpoint-N folders and metrics.jsonl. \
+            --config FILE reads a recipe with TRL / alignment-handbook key names (recipes/*.yaml); \
+            the flags given override it, and keys set by neither take TRL's defaults (without \
+            --config, the defaults shown here). The resolved settings are saved as config.yaml in \
+            the run folder; pref config dump prints them without training. \
             --benchmark N times N steps on random tokens instead (bench/train, bench/dpo).
             """)
 
     @OptionGroup var common: WorkspaceOptions
-    @Option(help: "sft or dpo.") var stage: TrainingRunSettings.Stage = .sft
-    @Option(help: "SFT: tiny | small | CONFIG.json | HF model folder.") var model = "tiny"
-    @Option(name: .customLong("from"), help: "DPO: the starting model and reference: a run name of this workspace or an HF model folder.") var from: String?
-    @Option(name: .customLong("run"), help: "Run name: output goes to WORKSPACE/runs/NAME.") var runName: String?
-    @Option(help: "Epochs over the training data.") var epochs = 1
-    @Option(help: "Stop after this many optimizer steps.") var maxSteps: Int?
-    @Option(help: "Peak learning rate (default: 1e-3 for sft, 5e-6 for dpo).") var lr: Double?
-    @Option(help: "Warmup as a fraction of the steps.") var warmupRatio = 0.1
-    @Option(help: "cosine | linear | constant.") var lrSchedule: LearningRateSchedule.Decay = .cosine
-    @Option(help: "AdamW weight decay on matrices.") var weightDecay = 0.0
-    @Option(help: "Global gradient-norm clip (0: off).") var maxGradNorm = 1.0
-    @Option(help: "SFT: tokens per micro-batch (sequences × their length).") var batchTokens = 4096
-    @Option(help: "DPO: pairs per micro-batch.") var pairsPerBatch = 8
-    @Option(help: "Micro-batches per optimizer step.") var gradAccum = 1
-    @Option(help: "DPO: β.") var beta = 0.1
-    @Option(help: "DPO: λ schedule: none (DPO), fixed:L, linear-increase:MIN[:MAX], linear-decrease:MIN[:MAX].") var shift = "none"
-    @Option(help: "DPO: cDPO label smoothing.") var labelSmoothing = 0.0
-    @Option(help: "DPO: RPO weight of the NLL term on chosen responses.") var rpoAlpha: Double?
-    @Flag(help: "DPO: Curry-DPO's iterative training: one round per curriculum stage, each with the previous round's model as reference.") var iterative = false
-    @Option(help: "DPO: reference log-probs of every pair before training (precompute), or of each batch when first reached (on-demand).")
-    var referenceLogps: ReferenceLogpsTiming = .precompute
-    @Option(help: "Evaluate the test split every K steps.") var evalEvery = 50
-    @Option(help: "Checkpoint every K steps.") var saveEvery = 200
-    @Option(help: "Seed for initialisation and data order.") var seed: UInt64 = 42
-    @Option(help: "Threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Flag(help: "Continue from the newest checkpoint of the run.") var resume = false
+    @OptionGroup var flags: TrainFlagOptions
     @Option(help: "Benchmark N steps on random tokens instead of training.") var benchmark: Int?
     @Option(help: "Benchmark: sequence length.") var seqLen = 256
     @Option(help: "Benchmark: vocabulary size.") var vocabSize = 8192
@@ -50,8 +29,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "DPO benchmark: tokens per response.") var responseLength = 128
 
     func validate() throws {
-        if stage == .dpo, benchmark == nil, from == nil { throw ValidationError("--stage dpo needs --from RUN_OR_HF_DIR (the SFT model)") }
-        do { _ = try LambdaSchedule(parsing: shift) } catch { throw ValidationError("--shift: \(error)") }
+        if flags.config == nil, flags.stage == .dpo, benchmark == nil, flags.from == nil {
+            throw ValidationError("--stage dpo needs --from RUN_OR_HF_DIR (the SFT model)")
+        }
+        if let shift = flags.shift { do { _ = try LambdaSchedule(parsing: shift) } catch { throw ValidationError("--shift: \(error)") } }
     }
 
     func run() throws {
@@ -59,8 +40,7 @@ struct TrainCommand: ParsableCommand {
         let catalog = try common.openCatalog()
         let tokenizer = catalog.layout.root.appendingPathComponent("tokenizer.json")
         guard FileManager.default.fileExists(atPath: tokenizer.path) else { throw CLIError("\(tokenizer.path): missing; run pref tokenize first") }
-        let name = runName ?? (stage == .sft ? "sft" : "dpo-\(shift.replacingOccurrences(of: ":", with: "-"))")
-        let settings = try runSettings(run: RunFolder(catalog.layout.runs.appendingPathComponent(name)))
+        let settings = try flags.settings(catalog: catalog)
         let progress = common.progress()
         do {
             try TrainingRun.run(settings, catalog: catalog, tokenizer: tokenizer, progress: progress.handler)
@@ -68,36 +48,16 @@ struct TrainCommand: ParsableCommand {
             throw CLIError("\(error)")
         }
         progress.finish()
-        print("run \(name): model, tokenizer, run.json and metrics.jsonl in \(settings.run.url.path)")
-    }
-
-    /// The run's settings, from the flags.
-    private func runSettings(run: RunFolder) throws -> TrainingRunSettings {
-        var s = TrainingRunSettings(stage: stage, model: stage == .sft ? model : from ?? model, run: run)
-        s.training.epochs = epochs
-        s.training.maxSteps = maxSteps
-        s.training.learningRate = lr ?? (stage == .sft ? 1e-3 : 5e-6)
-        s.training.warmupRatio = warmupRatio
-        s.training.decay = lrSchedule
-        s.training.adamW = AdamWSettings(weightDecay: weightDecay)
-        s.training.maxGradNorm = maxGradNorm > 0 ? maxGradNorm : nil
-        s.training.gradientAccumulation = gradAccum
-        s.training.seed = seed
-        s.training.evalEvery = evalEvery
-        s.training.saveEvery = saveEvery
-        s.batchTokens = batchTokens
-        s.pairsPerBatch = pairsPerBatch
-        s.loss = DPOShiftLoss(beta: beta, labelSmoothing: labelSmoothing, rpoAlpha: rpoAlpha)
-        s.shift = shift
-        s.lambda = try LambdaSchedule(parsing: shift)
-        s.iterative = iterative
-        s.precomputeReference = referenceLogps == .precompute
-        s.threads = threads
-        s.resume = resume
-        return s
+        print("run \(settings.run.url.lastPathComponent): model, tokenizer, run.json, config.yaml and metrics.jsonl in \(settings.run.url.path)")
     }
 
     private func runBenchmark(steps: Int) throws {
+        let stage = flags.stage ?? .sft
+        let model = flags.model ?? TrainingRecipe.prefDefault(.modelNameOrPath).stringValue!
+        let threads = flags.threads ?? TrainingRecipe.prefDefault(.threads).intValue!
+        let seed = flags.seed ?? UInt64(TrainingRecipe.prefDefault(.seed).intValue!)
+        let batchTokens = flags.batchTokens ?? TrainingRecipe.prefDefault(.batchTokens).intValue!
+        let pairsPerBatch = flags.pairsPerBatch ?? TrainingRecipe.prefDefault(.perDeviceTrainBatchSize, stage: .dpo).intValue!
         let loaded = try ModelSource.load(model, vocabSize: vocabSize, threads: threads, seed: seed)
         let rows = max(1, batchTokens / seqLen)
         let result = stage == .dpo
@@ -112,6 +72,68 @@ struct TrainCommand: ParsableCommand {
 
 extension TrainingRunSettings.Stage: ExpressibleByArgument {}
 extension LearningRateSchedule.Decay: ExpressibleByArgument {}
+
+/// The flags that set training (each also a recipe key), shared by `pref train` and
+/// `pref config dump`. All optional: a flag not given leaves the recipe's value or the default.
+struct TrainFlagOptions: ParsableArguments {
+    @Option(help: "A recipe: YAML with TRL key names (learning_rate, beta, ...); flags override it.") var config: String?
+    @Option(help: "sft or dpo (default: sft).") var stage: TrainingRunSettings.Stage?
+    @Option(help: "SFT: tiny | small | CONFIG.json | HF model folder (default: tiny).") var model: String?
+    @Option(name: .customLong("from"), help: "DPO: the starting model and reference: a run name of this workspace or an HF model folder.") var from: String?
+    @Option(name: .customLong("run"), help: "Run name: output goes to WORKSPACE/runs/NAME (default: sft, or dpo-SHIFT).") var runName: String?
+    @Option(help: "Epochs over the training data (default: 1).") var epochs: Int?
+    @Option(help: "Stop after this many optimizer steps.") var maxSteps: Int?
+    @Option(help: "Peak learning rate (default: 1e-3 for sft, 5e-6 for dpo).") var lr: Double?
+    @Option(help: "Warmup as a fraction of the steps (default: 0.1).") var warmupRatio: Double?
+    @Option(help: "cosine | linear | constant (default: cosine).") var lrSchedule: LearningRateSchedule.Decay?
+    @Option(help: "AdamW weight decay on matrices (default: 0).") var weightDecay: Double?
+    @Option(help: "Global gradient-norm clip, 0: off (default: 1).") var maxGradNorm: Double?
+    @Option(help: "SFT: tokens per micro-batch, sequences × their length (default: 4096).") var batchTokens: Int?
+    @Option(help: "TRL's per_device_train_batch_size: DPO pairs per micro-batch (default: 8); SFT sequences per micro-batch (default: from --batch-tokens).") var pairsPerBatch: Int?
+    @Option(help: "Micro-batches per optimizer step (default: 1).") var gradAccum: Int?
+    @Option(help: "DPO: β (default: 0.1).") var beta: Double?
+    @Option(help: "DPO: λ schedule: none (DPO), fixed:L, linear-increase:MIN[:MAX], linear-decrease:MIN[:MAX] (default: none).") var shift: String?
+    @Option(help: "DPO: cDPO label smoothing (default: 0).") var labelSmoothing: Double?
+    @Option(help: "DPO: RPO weight of the NLL term on chosen responses.") var rpoAlpha: Double?
+    @Flag(inversion: .prefixedNo, help: "DPO: Curry-DPO's iterative training: one round per curriculum stage, each with the previous round's model as reference.") var iterative: Bool?
+    @Option(help: "DPO: the reference's log-probs of every pair before training (precompute; TRL's precompute_ref_log_probs), or of each batch when training or eval first reaches it (on-demand) (default: precompute).")
+    var referenceLogps: ReferenceLogpsTiming?
+    @Option(help: "Write train metrics every K steps, averaged over them (default: 1).") var loggingSteps: Int?
+    @Option(help: "Evaluate the test split every K steps, 0: never (default: 50).") var evalEvery: Int?
+    @Option(help: "Checkpoint every K steps, 0: never (default: 200).") var saveEvery: Int?
+    @Option(help: "Seed for initialisation and data order (default: 42).") var seed: UInt64?
+    @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Flag(inversion: .prefixedNo, help: "Continue from the newest checkpoint of the run.") var resume: Bool?
+
+    var values: TrainFlags {
+        var f = TrainFlags()
+        f.stage = stage; f.model = model; f.from = from; f.run = runName; f.epochs = epochs; f.maxSteps = maxSteps
+        f.lr = lr; f.warmupRatio = warmupRatio; f.lrSchedule = lrSchedule; f.weightDecay = weightDecay; f.maxGradNorm = maxGradNorm
+        f.batchTokens = batchTokens; f.pairsPerBatch = pairsPerBatch; f.gradAccum = gradAccum; f.beta = beta; f.shift = shift
+        f.labelSmoothing = labelSmoothing; f.rpoAlpha = rpoAlpha; f.iterative = iterative
+        f.precomputeReference = referenceLogps.map { $0 == .precompute }; f.loggingSteps = loggingSteps
+        f.evalEvery = evalEvery; f.saveEvery = saveEvery; f.seed = seed; f.threads = threads; f.resume = resume
+        return f
+    }
+
+    /// The run's settings from the resolved recipe.
+    func settings(catalog: Catalog) throws -> TrainingRunSettings {
+        do { return try resolve(catalog: catalog).settings(runs: catalog.layout.runs) } catch let error as RecipeError {
+            throw CLIError("\(error)")
+        }
+    }
+
+    /// The recipe these flags (and --config) resolve to in this workspace.
+    func resolve(catalog: Catalog) throws -> ResolvedRecipe {
+        do {
+            return try TrainingRecipe.resolve(config: config.map { URL(fileURLWithPath: $0) }, flags: values, catalog: catalog)
+        } catch let error as RecipeError {
+            throw CLIError("\(error)")
+        } catch let error as TrainError {
+            throw CLIError("\(error)")
+        }
+    }
+}
 
 /// When `pref train --stage dpo` computes the reference model's log-probs.
 enum ReferenceLogpsTiming: String, ExpressibleByArgument, CaseIterable {

@@ -7,6 +7,8 @@ import JSON
 public struct RunFolder: Sendable {
     public static let checkpointPrefix = "checkpoint-"
     public static let runInfoFile = "run.json"
+    /// The resolved training recipe (TRL key names), what `pref config dump --run` prints.
+    public static let recipeFile = "config.yaml"
     /// The files that make a model folder `transformers` and pref load.
     public static let modelFiles = [Checkpoint.configFile, Checkpoint.weightsFile, Checkpoint.tokenizerFile] + Checkpoint.tokenizerCompanions
 
@@ -60,6 +62,19 @@ public struct RunFolder: Sendable {
     public func trainedBeta() throws(TrainError) -> Double? {
         if let beta = try info?.beta { return beta }
         return try latestTrainerState()?.info["beta"]?.doubleValue
+    }
+
+    // MARK: - config.yaml
+
+    public var recipeURL: URL { url.appendingPathComponent(Self.recipeFile) }
+
+    public func writeRecipe(_ text: String) throws(TrainError) {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: recipeURL, options: .atomic)
+        } catch {
+            throw .io("cannot write \(recipeURL.path): \(error.localizedDescription)")
+        }
     }
 
     // MARK: - run.json

@@ -17,6 +17,9 @@ public struct TrainingOptions: Sendable {
     public var evalEvery: Int?
     /// Save `checkpoint-N` every this many steps (and at the end) when a run directory is given.
     public var saveEvery: Int?
+    /// Write the train metrics every this many optimizer steps (HF `logging_steps`), averaged
+    /// over the steps since the last line, and at the run's last step.
+    public var loggingSteps: Int = 1
     /// Keep at most this many `checkpoint-N` folders (HF `save_total_limit`).
     public var saveTotalLimit: Int = 2
 
@@ -159,6 +162,7 @@ final class TrainingLoop: @unchecked Sendable {
         let stop = min(session.state.maxSteps, steps.map { session.state.globalStep + $0 } ?? Int.max)
         let accumulation = options.gradientAccumulation
         var currentOrder = order(epoch: session.state.epoch)
+        var window = MetricsWindow()
         while session.state.globalStep < stop {
             if session.state.batchCursor >= batchCount {
                 session.state.epoch += 1
@@ -171,23 +175,19 @@ final class TrainingLoop: @unchecked Sendable {
             let outcome = try step(Array(currentOrder[cursor..<end]))
             session.state.batchCursor = end
             let (norm, rate) = session.step()
+            let seconds = max(1e-9, Date().timeIntervalSince(stepStart))
             let state = session.state
             let metric = StepMetrics(
                 step: state.globalStep, maxSteps: state.maxSteps,
                 epoch: Double(state.epoch) + Double(state.batchCursor) / Double(max(1, batchCount)),
                 loss: outcome.loss, learningRate: rate, gradNorm: norm, tokens: outcome.tokens,
-                tokensPerSecond: Double(outcome.tokens) / max(1e-9, Date().timeIntervalSince(stepStart)), elapsed: elapsed(),
+                tokensPerSecond: Double(outcome.tokens) / seconds, elapsed: elapsed(),
                 extra: outcome.metrics)
-            var record = JSONObject([
-                ("step", .int(Int64(metric.step))), ("epoch", .double(metric.epoch)), ("split", .string("train")),
-                ("loss", .double(metric.loss)),
-            ])
-            for (name, value) in outcome.metrics where name != "loss" { record[name] = .double(value) }
-            record["learning_rate"] = .double(rate)
-            record["grad_norm"] = .double(norm)
-            record["tokens_per_second"] = .double(metric.tokensPerSecond)
-            record["elapsed"] = .double(metric.elapsed)
-            try metrics?.write(record)
+            window.add(metric, metrics: outcome.metrics, seconds: seconds)
+            if state.globalStep % max(1, options.loggingSteps) == 0 || state.globalStep == stop {
+                try metrics?.write(window.record(last: metric))
+                window = MetricsWindow()
+            }
             onEvent(.step(metric))
 
             let last = state.globalStep == stop

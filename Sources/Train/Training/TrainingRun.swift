@@ -15,6 +15,8 @@ public struct TrainingRunSettings: Sendable {
     public var training = TrainingOptions()
     /// SFT: tokens per micro-batch (rows × their length).
     public var batchTokens = 4096
+    /// SFT: sequences per micro-batch (TRL's per_device_train_batch_size); nil: from batchTokens.
+    public var sequencesPerBatch: Int?
     /// DPO: pairs per micro-batch.
     public var pairsPerBatch = 8
     public var loss = DPOShiftLoss(beta: 0.1)
@@ -28,6 +30,8 @@ public struct TrainingRunSettings: Sendable {
     public var precomputeReference = true
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var resume = false
+    /// The resolved recipe, written into the run folder as config.yaml.
+    public var recipe: ResolvedRecipe?
 
     public init(stage: Stage, model: String, run: RunFolder) {
         self.stage = stage
@@ -41,6 +45,7 @@ public struct TrainingRunSettings: Sendable {
 public enum TrainingRun {
     public static func run(_ settings: TrainingRunSettings, catalog: Catalog, tokenizer: URL,
                            progress: ProgressHandler? = nil) throws {
+        if let recipe = settings.recipe { try settings.run.writeRecipe(recipe.yaml) }
         switch settings.stage {
         case .sft: try sft(settings, catalog: catalog, tokenizer: tokenizer, progress: progress)
         case .dpo: try dpo(settings, catalog: catalog, tokenizer: tokenizer, progress: progress)
@@ -52,7 +57,7 @@ public enum TrainingRun {
         guard probe.exampleCount > 0 else {
             throw TrainError.invalidOption("the workspace has no SFT shards: run pref tokenize (with conversation records or --sft-from chosen)")
         }
-        let rows = max(1, s.batchTokens / max(1, try probe.batch(at: 0).length + 1))
+        let rows = try s.sequencesPerBatch ?? max(1, s.batchTokens / max(1, probe.batch(at: 0).length + 1))
         let train = try ShardSFTBatches(catalog: catalog, split: "train", rows: rows)
         let test = try ShardSFTBatches(catalog: catalog, split: "test", rows: rows)
         let vocabulary: Int
