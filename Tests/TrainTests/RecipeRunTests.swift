@@ -73,6 +73,7 @@ import Testing
             beta: 0.1
             loss_type: sigmoid
             lambda_schedule: linear_decrease
+            precompute_ref_log_probs: true
             dpo_lambda_min: 0.75
             dpo_lambda_max: 1.0
             num_train_epochs: 1
