@@ -1,4 +1,8 @@
 import Core
+import GRDB
+import Testing
+import Tokenize
+import Tokenizer
 import Foundation
 import Pairs
 import Parquet
@@ -37,13 +41,15 @@ final class ExportFixture {
     static func pipeline(test: Double = 0.25) throws -> ExportFixture {
         let fixture = try ExportFixture()
         var records: [CanonicalRecord] = (0..<40).map { i in
-            CanonicalRecord(kind: .preference, prompt: i % 5 == 0 ? [.system("Be brief."), .user("question \(i)")] : [.user("question \(i) ✓")],
-                            completions: [
-                                Completion(text: "best answer \(i)", score: 9),
-                                Completion(text: "middle answer \(i)\r\n😀", score: 9 - Double(i % 7) * 0.5 - 0.5),
-                                Completion(text: "worst answer \(i)", score: 1 + Double(i % 3)),
-                            ],
-                            promptId: i % 2 == 0 ? "dataset-id-\(i)" : nil)
+            let prompt: [Message] = i % 5 == 0 ? [.system("Be brief."), .user("question \(i)")] : [.user("question \(i) ✓")]
+            let middle: Double = 8.5 - Double(i % 7) * 0.5
+            let worst: Double = 1 + Double(i % 3)
+            let completions = [
+                Completion(text: "best answer \(i)", score: 9),
+                Completion(text: "middle answer \(i)\r\n😀", score: middle),
+                Completion(text: "worst answer \(i)", score: worst),
+            ]
+            return CanonicalRecord(kind: .preference, prompt: prompt, completions: completions, promptId: i % 2 == 0 ? "dataset-id-\(i)" : nil)
         }
         records += (0..<12).map { i in
             CanonicalRecord(kind: .conversation, prompt: [.user("chat \(i)"), .assistant("reply \(i)"), .user("follow-up \(i)")],
@@ -77,4 +83,76 @@ enum ExportedFiles {
     }
 
     static func ints(_ value: ParquetValue?) -> [Int]? { value?.listValue?.compactMap { $0.int64Value.map(Int.init) } }
+}
+
+/// The catalog's pairs read with the test's own SQL, in curriculum order: what an export must hold.
+struct ExpectedPair: Equatable {
+    var id: Int64
+    var prompt: [Message]
+    var promptId: String?
+    var chosen: String
+    var rejected: String
+    var scoreChosen: Double?
+    var scoreRejected: Double?
+    var gap: Double?
+    var strategy: String
+    var stage: Int
+}
+
+extension ExportFixture {
+    func expectedPairs(split: String) throws -> [ExpectedPair] {
+        try catalog.db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.id, r.prompt_json, r.prompt_id, c.text, x.text, c.score, x.score, p.score_gap, p.strategy, p.stage
+                FROM pairs p JOIN records r ON r.id = p.record_id
+                JOIN completions c ON c.id = p.chosen_id JOIN completions x ON x.id = p.rejected_id
+                WHERE p.split = ? ORDER BY p.curriculum_rank
+                """, arguments: [split]).map { row in
+                ExpectedPair(id: row[0], prompt: try CanonicalRecord.messages(fromJSON: row[1]), promptId: row[2], chosen: row[3],
+                             rejected: row[4], scoreChosen: row[5], scoreRejected: row[6], gap: row[7], strategy: row[8], stage: row[9])
+            }
+        }
+    }
+
+    /// Conversation records of a split in id order: (stored prompt id, prompt turns, final answer).
+    func expectedConversations(split: String) throws -> [(promptId: String?, prompt: [Message], answer: String)] {
+        try catalog.db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.prompt_id, r.prompt_json, c.text FROM records r JOIN splits s ON s.record_id = r.id
+                JOIN completions c ON c.record_id = r.id WHERE r.kind = 'conversation' AND s.split = ? ORDER BY r.id
+                """, arguments: [split]).map { (promptId: $0[0], prompt: try CanonicalRecord.messages(fromJSON: $0[1]), answer: $0[2]) }
+        }
+    }
+
+    /// Tokenizes the workspace with the llama3 fixture tokenizer and template (SFT packed
+    /// into 64-token sequences, so rows hold several documents).
+    func tokenize() throws {
+        let tokenizer = try Tokenizer(contentsOf: ExportFixture.packageRoot.appendingPathComponent("fixtures/tokenizer/llama3.tokenizer.json"))
+        let settings = TokenizeSettings(template: ChatTemplate(family: .llama3), limits: try PreferenceLimits(maxLength: 64), pack: true)
+        _ = try TokenizeJob(catalog: catalog, tokenizer: tokenizer, tokenizerSHA256: "fixture", settings: settings, threads: 1).run()
+    }
+
+    /// Stores made-up reference log-probs derived from each pair's id, for every tokenized pair
+    /// but the first of the train split (left null, as a pair the reference never scored).
+    @discardableResult
+    func storeReferenceLogps() throws -> Int64 {
+        let reader = ShardReader(catalog: catalog)
+        var values: [(exampleId: Int64, chosen: Double, rejected: Double)] = []
+        var skipped: Int64 = -1
+        for split in ["train", "test"] {
+            for id in try reader.exampleIds(kind: .preference, split: split) {
+                let pair = try #require(try reader.info(id).pairId)
+                if split == "train", skipped < 0 { skipped = pair; continue }
+                values.append((id, Self.refChosen(pair), Self.refRejected(pair)))
+            }
+        }
+        try catalog.setSetting(.reference, text: #"{"model":"fixture-reference"}"#)
+        try catalog.setReferenceLogps(values)
+        return skipped
+    }
+
+    static func refChosen(_ pair: Int64) -> Double { -Double(pair) - 0.25 }
+    static func refRejected(_ pair: Int64) -> Double { -2 * Double(pair) - 0.5 }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
