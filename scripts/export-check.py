@@ -191,7 +191,7 @@ def check_trl_dpo(pairs_dir, tokenized_dir, tokenizer_dir, scratch):
     dataset = datasets.load_dataset("parquet", data_dir=pairs_dir)
     config = DPOConfig(output_dir=os.path.join(scratch, "dpo"), report_to=[], max_length=4096, per_device_train_batch_size=4,
                        use_cpu=True, logging_steps=1, save_strategy="no")
-    trainer = DPOTrainer(model=tiny_llama(tokenizer), args=config, processing_class=tokenizer,
+    trainer = DPOTrainer(model=tiny_llama(tokenizer), ref_model=tiny_llama(tokenizer), args=config, processing_class=tokenizer,
                          train_dataset=dataset["train"], eval_dataset=dataset["test"])
     prepared = {"train": trainer.train_dataset, "test": trainer.eval_dataset}
     tokenized = datasets.load_dataset("parquet", data_dir=tokenized_dir)
