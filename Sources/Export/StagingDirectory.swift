@@ -32,7 +32,9 @@ final class StagingDirectory {
         } catch {
             throw ExportError("cannot create \(parent.path): \(error.localizedDescription)")
         }
-        url = parent.appendingPathComponent(".\(self.destination.lastPathComponent).pref-export-\(getpid())", isDirectory: true)
+        let prefix = ".\(self.destination.lastPathComponent).pref-export-"
+        Self.removeAbandoned(in: parent, prefix: prefix)
+        url = parent.appendingPathComponent(prefix + "\(getpid())", isDirectory: true)
         try? manager.removeItem(at: url)
         do {
             try manager.createDirectory(at: url, withIntermediateDirectories: false)
@@ -64,6 +66,19 @@ final class StagingDirectory {
         committed = true
         Self.sync(destination.deletingLastPathComponent())
         if movedAside { try? manager.removeItem(at: aside) }
+    }
+
+    /// Staging folders of exports to the same destination whose process is gone (killed
+    /// mid-export): their names end in the writer's pid.
+    private static func removeAbandoned(in parent: URL, prefix: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            let suffix = name.dropFirst(prefix.count)
+            let pid = Int32(suffix.hasPrefix("old-") ? suffix.dropFirst(4) : suffix)
+            if let pid, pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            }
+        }
     }
 
     private static func lastError() -> String { String(cString: strerror(errno)) }

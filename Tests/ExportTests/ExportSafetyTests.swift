@@ -63,6 +63,18 @@ import Testing
         #expect(try ExportedFiles.dataFiles(empty) == ["test-00000-of-00001.parquet", "train-00000-of-00001.parquet"])
     }
 
+    @Test func stagingFoldersOfKilledExportsAreCleanedUp() throws {
+        let fixture = try ExportFixture.pipeline()
+        let out = fixture.output()
+        let parent = out.deletingLastPathComponent()
+        // A pid above Linux's pid_max (4194304) names a process that cannot be running.
+        let abandoned = parent.appendingPathComponent(".out.pref-export-99999999/data")
+        let otherDestination = parent.appendingPathComponent(".other.pref-export-99999999")
+        for folder in [abandoned, otherDestination] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        _ = try Exporter.pairs(fixture.catalog, options: ExportOptions(directory: out))
+        #expect(try Self.siblings(of: out) == [".other.pref-export-99999999", "out"], "only this destination's abandoned staging is removed")
+    }
+
     @Test func missingStagesNameTheCommandToRun() throws {
         let fixture = try ExportFixture()
         try fixture.ingest([CanonicalRecord(kind: .preference, prompt: [.user("q")],
