@@ -34,6 +34,7 @@ public enum Exporter {
     static func run(_ table: ExportTable, catalog: Catalog, options: ExportOptions, progress: ProgressHandler?) throws -> ExportReport {
         guard options.rowsPerFile > 0 else { throw ExportError("rows per file must be at least 1, got \(options.rowsPerFile)") }
         let started = Date()
+        try refuseToReplaceWorkspace(catalog, options)
         let metadata = try ExportMetadata(catalog: catalog, keys: table.settingKeys)
         let staging = try StagingDirectory(destination: options.directory, overwrite: options.overwrite)
         let data = staging.url.appendingPathComponent(HubLayout.dataFolder, isDirectory: true)
@@ -62,6 +63,15 @@ public enum Exporter {
         try staging.commit()
         return ExportReport(directory: staging.destination.path, table: table.name, format: options.format,
                             columns: table.columns.map(\.name), splits: splits, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// --overwrite replaces the destination folder whole: never one that holds the workspace.
+    private static func refuseToReplaceWorkspace(_ catalog: Catalog, _ options: ExportOptions) throws {
+        let destination = options.directory.standardizedFileURL.resolvingSymlinksInPath().path
+        let workspace = catalog.layout.root.standardizedFileURL.resolvingSymlinksInPath().path
+        if workspace == destination || workspace.hasPrefix(destination.hasSuffix("/") ? destination : destination + "/") {
+            throw ExportError("--to \(options.directory.path) holds the workspace \(catalog.layout.root.path): choose a folder outside it")
+        }
     }
 
     private static func write(_ table: ExportTable, split: String, ids: [Int64], to path: String, format: ExportFormat,

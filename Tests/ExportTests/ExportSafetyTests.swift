@@ -56,6 +56,13 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["README.md", "data"])
         #expect(try Self.siblings(of: out) == ["out"])
 
+        // Never the folder that holds the workspace, even with --overwrite.
+        for folder in [fixture.root, fixture.root.deletingLastPathComponent()] {
+            let refused = #expect(throws: ExportError.self) { try Exporter.pairs(fixture.catalog, options: ExportOptions(directory: folder, overwrite: true)) }
+            #expect(refused?.description.contains("holds the workspace") == true)
+        }
+        #expect(FileManager.default.fileExists(atPath: fixture.catalog.layout.catalog.path))
+
         // An existing empty folder is simply filled.
         let empty = fixture.output("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
