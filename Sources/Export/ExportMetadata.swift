@@ -15,7 +15,9 @@ struct ExportMetadata {
     init(catalog: Catalog, keys: [SettingKey]) throws {
         var object = JSONObject()
         for key in keys {
-            if let value = try catalog.settingValue(key) { object[key.rawValue] = value }
+            guard let stored = try catalog.setting(key) else { continue }
+            // `reference` holds the reference model's hash as bare text, not JSON: keep it as a string.
+            object[key.rawValue] = (try? stored.value()) ?? .string(stored.text)
         }
         settings = .object(object)
     }

@@ -146,10 +146,13 @@ extension ExportFixture {
                 values.append((id, Self.refChosen(pair), Self.refRejected(pair)))
             }
         }
-        try catalog.setSetting(.reference, text: #"{"model":"fixture-reference"}"#)
+        // As `pref train` stores it: the reference checkpoint's sha256, bare (not a JSON document).
+        try catalog.setSetting(.reference, text: Self.referenceIdentity)
         try catalog.setReferenceLogps(values)
         return skipped
     }
+
+    static let referenceIdentity = SHA256.hex(of: "fixture reference model")
 
     static func refChosen(_ pair: Int64) -> Double { -Double(pair) - 0.25 }
     static func refRejected(_ pair: Int64) -> Double { -2 * Double(pair) - 0.5 }

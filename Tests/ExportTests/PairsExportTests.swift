@@ -72,7 +72,8 @@ import Testing
         let file = try ParquetFile(path: out.appendingPathComponent("data/train-00000-of-00001.parquet").path)
         let settings = try JSONParser.parse(try #require(file.metadataValue(forKey: "pref.settings")))
         #expect(settings.objectValue?.keys == ["split", "pairs", "tokenize", "reference"])
-        #expect(settings["reference"] == (try fixture.catalog.settingValue(.reference)))
+        #expect(settings["reference"]?.stringValue == ExportFixture.referenceIdentity)
+        #expect(settings["tokenize"] == (try fixture.catalog.settingValue(.tokenize)))
     }
 
     @Test func jsonlFilesHoldTheSameRowsAsParquet() throws {
