@@ -28,7 +28,10 @@ SmolLM2-135M-Instruct's tokenizer and chat template. Then it runs `pref export p
      randomly initialised LlamaForCausalLM and SmolLM2's tokenizer applies the chat template
      and tokenizes them, its ids equal `pref export tokenized`'s row for row, and its
      collator builds a batch; TRL's SFTTrainer takes the tokenized SFT export as already
-     processed and its collator builds a batch, with position ids restarting at each document.
+     processed and its collator builds a batch, with position ids restarting at each document;
+  5. on a second, 16-pair workspace where `pref train` runs one SFT and one DPO step (storing
+     the reference log-probs), both exports' ref_chosen_logps / ref_rejected_logps equal the
+     catalog's values and TRL's DataCollatorForPreference carries them into its batch.
 
 Exits 1 on the first mismatch, printing what differed.
 """
@@ -241,6 +244,49 @@ def check_trl_sft(sft_tokenized_dir, tokenizer_dir, scratch):
           f"padding-free collator restarts positions at the {len(lengths)} document starts of 2 rows")
 
 
+def check_reference_logps(binary, data, scratch):
+    """pref's stored reference log-probs reach TRL's ref_chosen_logps / ref_rejected_logps columns.
+
+    A second, small workspace (16 real pairs, 512-token limit) where `pref train` runs one SFT step
+    and one DPO step, which stores the reference model's summed log-probs of every pair."""
+    import sqlite3
+    import torch
+    from trl.trainer.dpo_trainer import DataCollatorForPreference
+    sample = os.path.join(scratch, "ref-sample.jsonl")
+    with open(os.path.join(data, "ultrafeedback_binarized", "test_prefs.jsonl"), encoding="utf-8") as source, open(sample, "w", encoding="utf-8") as out:
+        rows = [json.loads(line) for line in source]
+        out.writelines(json.dumps(r) + "\n" for r in [r for r in rows if r["score_chosen"] > r["score_rejected"]][:16])
+    workspace = os.path.join(scratch, "ref-workspace")
+    pref = Pref(binary, workspace)
+    pref("ingest", sample)
+    pref("split", "--test", "0.25", "--no-respect-source-splits")
+    pref("pairs", "--strategy", "binarized", "--curriculum", "stages:2")
+    pref("tokenize", "--tokenizer", os.path.join(data, "smollm2-135m-instruct"), "--max-length", "512", "--sft-from", "chosen", "--date", "2026-01-15")
+    pref("train", "--stage", "sft", "--model", "tiny", "--run", "sft", "--max-steps", "1")
+    pref("train", "--stage", "dpo", "--from", "sft", "--run", "dpo", "--max-steps", "1")
+    pairs_dir, tokenized_dir = os.path.join(scratch, "ref-pairs"), os.path.join(scratch, "ref-tokenized")
+    export(pref, pairs_dir, "pairs")
+    export(pref, tokenized_dir, "tokenized", "--kind", "pairs")
+    catalog = sqlite3.connect(os.path.join(workspace, "pref.sqlite"))
+    checked = 0
+    for split in ("train", "test"):
+        stored = catalog.execute("SELECT ref_chosen_logp, ref_rejected_logp FROM examples WHERE kind = 'preference' AND split = ? "
+                                 "ORDER BY stage, curriculum_rank, id", (split,)).fetchall()
+        check(stored and all(c is not None and r is not None for c, r in stored), f"{split}: pref train stored no reference log-probs")
+        for folder in (pairs_dir, tokenized_dir):
+            exported = [(r["ref_chosen_logps"], r["ref_rejected_logps"]) for r in pyarrow_rows(folder, split)]
+            check(exported == stored, f"{folder} {split}: reference log-probs {exported[:2]}… differ from the catalog's {stored[:2]}…")
+        rows = pyarrow_rows(tokenized_dir, split)[:4]
+        batch = DataCollatorForPreference(pad_token_id=0)(rows)
+        # The collator makes float32 tensors: compare with the catalog's values converted the same way.
+        check(torch.equal(batch["ref_chosen_logps"], torch.tensor([c for c, _ in stored[:4]]))
+              and torch.equal(batch["ref_rejected_logps"], torch.tensor([r for _, r in stored[:4]])),
+              f"{split}: DataCollatorForPreference's reference tensors {batch['ref_chosen_logps']} differ from {stored[:4]}")
+        checked += len(stored)
+    print(f"reference log-probs: {checked} pairs' values from `pref train` equal the ref_chosen_logps / ref_rejected_logps "
+          f"columns of both exports and TRL's DataCollatorForPreference batch")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pref", default=os.path.join(ROOT, ".build", "release", "pref"))
@@ -284,6 +330,7 @@ def main():
         tokenizer_dir = os.path.join(args.data, "smollm2-135m-instruct")
         check_trl_dpo(out["pairs"], out["tokenized-pairs"], tokenizer_dir, scratch)
         check_trl_sft(out["tokenized-sft"], tokenizer_dir, scratch)
+        check_reference_logps(args.pref, args.data, scratch)
         print("export-check: all checks passed")
     finally:
         if not args.keep:
