@@ -19,7 +19,9 @@ struct DatasetCard {
         }
         lines += ["---", "", "# pref export: \(table)", ""]
         lines.append("Written by pref \(PrefVersion.current) (`pref export`) as \(format.rawValue) files in the Hugging Face Hub layout.")
-        lines.append("Rows are in curriculum order (the order `pref pairs` ranked them; `stage` where present).")
+        if columns.contains(where: { $0.name == "stage" }) {
+            lines.append("Rows are in curriculum order: the order `pref pairs` ranked them, stage by stage (column `stage`).")
+        }
         lines += ["", "| split | rows | files |", "|---|---|---|"]
         lines += splits.map { "| \($0.name) | \($0.rows) | \($0.files) |" }
         lines += ["", "Columns: " + columns.map { "`\($0.name)`" }.joined(separator: ", ") + ".", ""]
