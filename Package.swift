@@ -34,10 +34,11 @@ let package = Package(
         .target(name: "Tokenizer", dependencies: ["JSON", "Jinja"]),
         .target(name: "Tokenize", dependencies: ["Core", "JSON", "Jinja", "Store", "Tokenizer"]),
         .target(name: "Train", dependencies: ["Core", "JSON", "Store", "Tokenizer", "Tokenize", "COpenBLAS", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Export", dependencies: ["Core", "JSON", "Store", "Parquet"]),
 
         // The command-line tool: parses and prints, nothing else.
         .executableTarget(name: "pref", dependencies: [
-            "Core", "JSON", "Jinja", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer", "Tokenize", "Train",
+            "Core", "JSON", "Jinja", "Store", "Ingest", "Parquet", "Pairs", "Tokenizer", "Tokenize", "Train", "Export",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "JSON"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"]),
         .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "Tokenizer", "Jinja", "Ingest", "Pairs", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Parquet", "Pairs", "Ingest", "Tokenize", "Tokenizer", "Jinja", "Store", "Core", "JSON", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Store", "Core", "JSON", "Tokenizer", "Tokenize", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -60,3 +60,13 @@ extension Catalog {
     public func setSetting(_ key: SettingKey, text: String) throws { try write { try $0.setSetting(key, text: text) } }
     public func setSetting(_ key: SettingKey, _ value: JSONValue) throws { try write { try $0.setSetting(key, value) } }
 }
+
+extension Catalog {
+    /// The settings of `keys` with when each was written ("-" for an absent one), in the form
+    /// `pref tokenize` records as its `upstream`: equal strings mean the same stage outputs.
+    public func settingsFingerprint(_ keys: [SettingKey]) throws -> String {
+        try read { tx in
+            try keys.map { try tx.setting($0).map { "\($0.text)@\($0.updatedAt)" } ?? "-" }.joined(separator: " | ")
+        }
+    }
+}
