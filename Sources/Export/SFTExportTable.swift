@@ -33,7 +33,7 @@ struct SFTExportTable: ExportTable {
 
     func rows(_ ids: [Int64], split: String) throws -> [ParquetRecord] {
         // Rows come back keyed by record; for `.chosen` the ids are pair ids, in the same order.
-        let rows = try catalog.sftExportRows(ids, from: source)
+        let rows = try catalog.sftRows(ids, from: source)
         guard rows.count == ids.count else { throw ExportError("\(ids.count - rows.count) SFT rows vanished from the catalog during the export; run it again") }
         return rows.map { row in
             let prompt = row.messages.dropLast()

@@ -17,13 +17,6 @@ public struct PairExportRow: Sendable, Equatable {
     public var curriculumRank: Int
 }
 
-/// A conversation as `pref export sft` writes it: the prompt turns plus the final answer.
-public struct SFTExportRow: Sendable, Equatable {
-    public var recordId: Int64
-    public var promptId: String?
-    public var messages: [Message]
-}
-
 extension Catalog {
     /// The pairs `ids` (from `pairIds(split:)`), in curriculum order.
     public func pairExportRows(_ ids: [Int64]) throws -> [PairExportRow] {
@@ -39,28 +32,6 @@ extension Catalog {
                               promptId: row[2], chosen: try row.text(atIndex: 3) ?? "", rejected: try row.text(atIndex: 4) ?? "",
                               scoreChosen: row[5], scoreRejected: row[6], strategy: row[7], scoreGap: row[8], stage: row[9],
                               curriculumRank: row[10])
-            })
-        }
-    }
-
-    /// The SFT examples `ids` (from `sftExampleIds(split:from:)`), in that order, with their prompt ids.
-    public func sftExportRows(_ ids: [Int64], from source: SFTExampleSource) throws -> [SFTExportRow] {
-        let list = ids.map(String.init).joined(separator: ",")
-        let sql = switch source {
-        case .conversations: """
-            SELECT r.id, r.prompt_id, r.prompt_json, c.text FROM records r
-            JOIN completions c ON c.record_id = r.id AND c.idx = 0 WHERE r.id IN (\(list)) ORDER BY r.id
-            """
-        case .chosen: """
-            SELECT r.id, r.prompt_id, r.prompt_json, c.text FROM pairs p JOIN records r ON r.id = p.record_id
-            JOIN completions c ON c.id = p.chosen_id WHERE p.id IN (\(list)) ORDER BY p.id
-            """
-        }
-        return try db.read { db in
-            try Array(Row.fetchCursor(db, sql: sql).map { row in
-                SFTExportRow(recordId: row[0], promptId: row[1],
-                             messages: try CanonicalRecord.messages(fromJSON: row.text(atIndex: 2) ?? "")
-                                 + [.assistant(try row.text(atIndex: 3) ?? "")])
             })
         }
     }

@@ -10,9 +10,11 @@ public enum SFTExampleSource: String, Sendable, CaseIterable {
 }
 
 /// A conversation to tokenize for SFT: the prompt turns and the final assistant answer.
-public struct SFTRow: Sendable {
+public struct SFTRow: Sendable, Equatable {
     public var recordId: Int64
     public var sourceId: Int64
+    /// The record's prompt_id as its source gave it, if any.
+    public var promptId: String?
     public var messages: [Message]
 }
 
@@ -46,23 +48,24 @@ extension Catalog {
         }
     }
 
+    /// The SFT examples `ids` (from `sftExampleIds(split:from:)`), in that order.
     public func sftRows(_ ids: [Int64], from source: SFTExampleSource) throws -> [SFTRow] {
         let list = ids.map(String.init).joined(separator: ",")
         let sql = switch source {
         case .conversations: """
-            SELECT r.id, r.source_id, r.prompt_json, c.text FROM records r
+            SELECT r.id, r.source_id, r.prompt_id, r.prompt_json, c.text FROM records r
             JOIN completions c ON c.record_id = r.id AND c.idx = 0 WHERE r.id IN (\(list)) ORDER BY r.id
             """
         case .chosen: """
-            SELECT r.id, r.source_id, r.prompt_json, c.text FROM pairs p JOIN records r ON r.id = p.record_id
+            SELECT r.id, r.source_id, r.prompt_id, r.prompt_json, c.text FROM pairs p JOIN records r ON r.id = p.record_id
             JOIN completions c ON c.id = p.chosen_id WHERE p.id IN (\(list)) ORDER BY p.id
             """
         }
         return try db.read { db in
             try Array(Row.fetchCursor(db, sql: sql).map { row in
-                SFTRow(recordId: row[0], sourceId: row[1],
-                       messages: try CanonicalRecord.messages(fromJSON: row.text(atIndex: 2) ?? "")
-                           + [.assistant(try row.text(atIndex: 3) ?? "")])
+                SFTRow(recordId: row[0], sourceId: row[1], promptId: row[2],
+                       messages: try CanonicalRecord.messages(fromJSON: row.text(atIndex: 3) ?? "")
+                           + [.assistant(try row.text(atIndex: 4) ?? "")])
             })
         }
     }
