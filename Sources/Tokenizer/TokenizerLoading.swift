@@ -170,6 +170,8 @@ struct VocabularyFile {
         var maxId = -1
         ids.reserveCapacity(vocab.count)
         ordered.reserveCapacity(vocab.count)
+        var byteEntries: [([UInt8], UInt32)] = []
+        byteEntries.reserveCapacity(vocab.count)
         for (token, value) in vocab.pairs {
             guard let id = value.intValue, let id32 = UInt32(exactly: id) else {
                 throw .invalid("model.vocab[\(token.debugDescription)]", "expected a token id, got \(value.typeName)")
@@ -178,6 +180,7 @@ struct VocabularyFile {
                 throw .invalid("model.vocab[\(token.debugDescription)]", "\(id) is too large (ids must be below \(Tokenizer.maxId))")
             }
             ids[token] = id32
+            byteEntries.append((Array(token.utf8), id32))
             ordered.append((token, id32))
             maxId = max(maxId, id)
         }
@@ -191,7 +194,11 @@ struct VocabularyFile {
             }
         }
         unkToken = model["unk_token"]?.stringValue
-        try readMerges(model["merges"], prefix: model["continuing_subword_prefix"]?.stringValue)
+        // Merges name tokens by their bytes, as HF compares them: a byte-keyed table, not the
+        // String dictionary (whose hashing normalizes every non-ASCII key, and equates
+        // canonically equivalent tokens).
+        let byBytes = ByteStringMap(byteEntries)
+        try readMerges(model["merges"], prefix: model["continuing_subword_prefix"]?.stringValue, byBytes)
     }
 
     /// The string a unit decoration (prefix/suffix) stands for, in the model's unit bytes.
@@ -204,7 +211,13 @@ struct VocabularyFile {
         return bytes
     }
 
-    private mutating func readMerges(_ json: JSONValue?, prefix: String?) throws(TokenizerError) {
+    private mutating func readMerges(_ json: JSONValue?, prefix: String?, _ byBytes: ByteStringMap) throws(TokenizerError) {
+        var key: [UInt8] = []
+        func id(_ parts: Substring...) -> UInt32? {
+            key.removeAll(keepingCapacity: true)
+            for part in parts { key.append(contentsOf: part.utf8) }
+            return byBytes.get(key)
+        }
         guard let items = json?.arrayValue else { throw .invalid("model.merges", "expected an array") }
         var pairs: [(String, String)] = []
         pairs.reserveCapacity(items.count)
@@ -212,11 +225,12 @@ struct VocabularyFile {
             if let line = item.stringValue {
                 // Legacy "left right" form; HF skips "#version" lines and needs exactly one space.
                 if line.hasPrefix("#version") { continue }
-                let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+                // Split on the byte: as Characters, a space before a combining mark would not split.
+                let parts = line.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
                 guard parts.count == 2 else {
                     throw .invalid("model.merges[\(i)]", "expected \"left right\" with one space, got \(line.debugDescription)")
                 }
-                pairs.append((String(parts[0]), String(parts[1])))
+                pairs.append((String(Substring(parts[0])), String(Substring(parts[1]))))
             } else if let pair = item.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue {
                 pairs.append((a, b))
             } else {
@@ -233,8 +247,8 @@ struct VocabularyFile {
         keys.reserveCapacity(pairs.count)
         var lastRank: [UInt64: Int] = [:]
         for (rank, (a, b)) in pairs.enumerated() {
-            guard let left = ids[a] else { throw .invalid("model.merges[\(rank)]", "\(a.debugDescription) is not in the vocabulary") }
-            guard let right = ids[b] else { throw .invalid("model.merges[\(rank)]", "\(b.debugDescription) is not in the vocabulary") }
+            guard let left = id(Substring(a)) else { throw .invalid("model.merges[\(rank)]", "\(a.debugDescription) is not in the vocabulary") }
+            guard let right = id(Substring(b)) else { throw .invalid("model.merges[\(rank)]", "\(b.debugDescription) is not in the vocabulary") }
             var rightPart = Substring(b)
             if let prefix {
                 guard rightPart.hasPrefix(prefix) else {
@@ -242,9 +256,8 @@ struct VocabularyFile {
                 }
                 rightPart = rightPart.dropFirst(prefix.count)
             }
-            let mergedToken = a + rightPart
-            guard let merged = ids[mergedToken] else {
-                throw .invalid("model.merges[\(rank)]", "the merged token \(mergedToken.debugDescription) is not in the vocabulary")
+            guard let merged = id(Substring(a), rightPart) else {
+                throw .invalid("model.merges[\(rank)]", "the merged token \((a + rightPart).debugDescription) is not in the vocabulary")
             }
             merges.append((left, right, merged))
             let key = UInt64(left) << 32 | UInt64(right)
