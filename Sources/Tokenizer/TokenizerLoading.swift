@@ -57,7 +57,7 @@ extension Tokenizer {
 
         let model: TokenModel
         let tokens: [String?]
-        let ids: [String: UInt32]
+        let idOf: (String) -> UInt32?
         let serialization: TokenizerSerialization
         if modelType == "Unigram" {
             // ByteLevel would hand the model raw bytes where its pieces are in the byte alphabet.
@@ -67,20 +67,21 @@ extension Tokenizer {
             let unigram = try UnigramModel(json: modelJSON)
             model = .unigram(unigram)
             tokens = unigram.pieces
-            ids = Dictionary(unigram.pieces.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
+            let ids = Dictionary(unigram.pieces.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
+            idOf = { ids[$0] }
             serialization = TokenizerSerialization(sections: sections, modelOptions: [], vocab: [], merges: [],
                                                    modelJSON: modelJSON)
         } else {
             let vocab = try VocabularyFile(model: modelJSON, byteLevel: preTokenizer.byteLevel)
             model = .bpe(try Self.bpeModel(modelJSON, vocab, byteLevel: preTokenizer.byteLevel, linearMergeLimit: linearMergeLimit))
             tokens = vocab.tokens
-            ids = vocab.ids
+            idOf = vocab.id
             serialization = TokenizerSerialization(
                 sections: sections, modelOptions: TokenizerSerialization.modelOptions(of: modelJSON),
                 vocab: vocab.ordered, merges: vocab.orderedMerges)
         }
         let roles = try tokenizerConfig.map { config throws(TokenizerError) in
-            try Self.specialTokens(fromConfig: config, ids: ids, addedTokens: addedTokens)
+            try Self.specialTokens(fromConfig: config, idOf: idOf, addedTokens: addedTokens)
         }
         self.init(model: model, normalizer: normalizer, preTokenizer: preTokenizer, postProcessor: postProcessor,
                   decoder: decoder, lengthLimits: lengthLimits, addedTokens: addedTokens, tokens: tokens, specialTokens: roles,
@@ -94,7 +95,7 @@ extension Tokenizer {
         }
         return BPEModel(
             vocab: ByteStringMap(vocab.unitEntries), merges: MergeTable(vocab.merges),
-            unitsAreBytes: byteLevel, unkId: vocab.unkToken.flatMap { vocab.ids[$0] },
+            unitsAreBytes: byteLevel, unkId: vocab.unkToken.flatMap(vocab.id),
             fuseUnk: modelJSON["fuse_unk"]?.boolValue ?? false,
             byteFallback: modelJSON["byte_fallback"]?.boolValue ?? false,
             ignoreMerges: modelJSON["ignore_merges"]?.boolValue ?? false,
@@ -130,16 +131,16 @@ extension Tokenizer {
     }
 
     /// Roles from tokenizer_config.json: `"eos_token": "</s>"` or `{"content": "</s>", ...}`.
-    static func specialTokens(fromConfig config: JSONValue, ids: [String: UInt32],
+    static func specialTokens(fromConfig config: JSONValue, idOf: (String) -> UInt32?,
                               addedTokens: [AddedToken]) throws(TokenizerError) -> SpecialTokenIds {
-        var all = ids
-        for token in addedTokens { all[token.content] = token.id }
+        // An added token shadows a vocabulary token of the same content; the last one wins.
+        func id(_ name: String) -> UInt32? { addedTokens.last { $0.content == name }?.id ?? idOf(name) }
         func role(_ key: String) throws(TokenizerError) -> UInt32? {
             guard let value = config[key], !value.isNull else { return nil }
             guard let name = value.stringValue ?? value["content"]?.stringValue else {
                 throw .invalid("tokenizer_config.json: \(key)", "expected a string or {\"content\": ...}")
             }
-            guard let id = all[name] else {
+            guard let id = id(name) else {
                 throw .invalid("tokenizer_config.json: \(key)", "\"\(name)\" is not in the vocabulary")
             }
             return id
@@ -152,7 +153,9 @@ extension Tokenizer {
 struct VocabularyFile {
     /// id → token string (nil for ids the file skips).
     var tokens: [String?] = []
-    var ids: [String: UInt32] = [:]
+    /// Token → id by the token's bytes, as HF compares tokens (a String dictionary would
+    /// normalize every non-ASCII key when hashing, and equate canonically equivalent tokens).
+    private(set) var byBytes = ByteStringMap([])
     /// (unit bytes, id) for every token the model can produce.
     var unitEntries: [([UInt8], UInt32)] = []
     /// (token, id) in id order, for saving.
@@ -168,7 +171,6 @@ struct VocabularyFile {
         self.byteLevel = byteLevel
         guard let vocab = model["vocab"]?.objectValue else { throw .invalid("model.vocab", "expected an object") }
         var maxId = -1
-        ids.reserveCapacity(vocab.count)
         ordered.reserveCapacity(vocab.count)
         var byteEntries: [([UInt8], UInt32)] = []
         byteEntries.reserveCapacity(vocab.count)
@@ -179,7 +181,6 @@ struct VocabularyFile {
             guard id < Tokenizer.maxId else {
                 throw .invalid("model.vocab[\(token.debugDescription)]", "\(id) is too large (ids must be below \(Tokenizer.maxId))")
             }
-            ids[token] = id32
             byteEntries.append((Array(token.utf8), id32))
             ordered.append((token, id32))
             maxId = max(maxId, id)
@@ -194,11 +195,13 @@ struct VocabularyFile {
             }
         }
         unkToken = model["unk_token"]?.stringValue
-        // Merges name tokens by their bytes, as HF compares them: a byte-keyed table, not the
-        // String dictionary (whose hashing normalizes every non-ASCII key, and equates
-        // canonically equivalent tokens).
-        let byBytes = ByteStringMap(byteEntries)
+        byBytes = ByteStringMap(byteEntries)
         try readMerges(model["merges"], prefix: model["continuing_subword_prefix"]?.stringValue, byBytes)
+    }
+
+    /// The id of `token`, compared by bytes.
+    func id(_ token: String) -> UInt32? {
+        byBytes.get(Array(token.utf8))
     }
 
     /// The string a unit decoration (prefix/suffix) stands for, in the model's unit bytes.
@@ -237,10 +240,10 @@ struct VocabularyFile {
                 throw .invalid("model.merges[\(i)]", "expected [\"left\", \"right\"] or \"left right\"")
             }
         }
-        if pairs.isEmpty && ids.count > 256 {
+        if pairs.isEmpty && byBytes.count > 256 {
             // A large vocabulary with no merges is a reader bug waiting to happen (issue B3 in
             // STYLE_AND_ECOSYSTEM: pair-form merges silently skipped); say so.
-            throw .invalid("model.merges", "no merges for a vocabulary of \(ids.count) tokens")
+            throw .invalid("model.merges", "no merges for a vocabulary of \(byBytes.count) tokens")
         }
         merges.reserveCapacity(pairs.count)
         var keys: [UInt64] = []
