@@ -6,7 +6,7 @@ Install what it needs (any machine with Python 3.10+):
 
 Run from the package root:
     python scripts/tokenizer-golden.py                 # rewrite everything under fixtures/tokenizer/
-    python scripts/tokenizer-golden.py --tables        # also regenerate Sources/Tokenizer/UnicodeTables.swift
+    python scripts/tokenizer-golden.py --tables        # also regenerate Sources/Tokenizer/PreTokenizers/UnicodeTables.swift (minutes)
     python scripts/tokenizer-golden.py --corpus 20 OUT # write a >= 20 MB generated corpus to OUT (bench/tokenizer)
 
 What it writes (all small; `swift test` reads them and needs no Python):
