@@ -6,7 +6,7 @@ Install what it needs (any machine with Python 3.10+):
 
 Run from the package root:
     python scripts/tokenizer-golden.py                 # rewrite everything under fixtures/tokenizer/
-    python scripts/tokenizer-golden.py --tables        # also regenerate Sources/Tokenizer/UnicodeTables.swift
+    python scripts/tokenizer-golden.py --tables        # also regenerate Sources/Tokenizer/PreTokenizers/UnicodeTables.swift (minutes)
     python scripts/tokenizer-golden.py --corpus 20 OUT # write a >= 20 MB generated corpus to OUT (bench/tokenizer)
 
 What it writes (all small; `swift test` reads them and needs no Python):
@@ -581,6 +581,37 @@ def ranges(points):
     return out
 
 
+# Oniguruma's general categories; every assigned code point is in exactly one (Cn: the rest).
+GENERAL_CATEGORIES = "Lu Ll Lt Lm Lo Mn Mc Me Nd Nl No Pc Pd Ps Pe Pi Pf Po Sm Sc Sk So Zs Zl Zp Cc Cf Cs Co".split()
+
+
+def general_category_lines():
+    """`\p{Lu}`, `\p{Ll}`, ... as Oniguruma sees them, for the compiled pre-tokenizer regexes:
+    [first, last, category index] triples; code points in none are Cn (index len(names))."""
+    runs, seen = [], set()
+    for index, name in enumerate(GENERAL_CATEGORIES):
+        points = code_points_matching(r"\p{%s}" % name)
+        assert not (points & seen), name
+        seen |= points
+        runs += [(lo, hi, index) for lo, hi in ranges(points)]
+    runs.sort()
+    names = ", ".join(f'"{n}"' for n in GENERAL_CATEGORIES + ["Cn"])
+    lines = ["    /// Oniguruma's general categories, by index into `categoryNames`; Cn is last.",
+             f"    static let categoryNames = [{names}]",
+             f"    /// [first, last, category] triples, {len(runs)} runs; code points in none are Cn.",
+             "    static let generalCategory: [UInt32] = ["]
+    row = []
+    for lo, hi, index in runs:
+        row.append(f"0x{lo:X}, 0x{hi:X}, {index}")
+        if len(row) == 4:
+            lines.append("        " + ", ".join(row) + ",")
+            row = []
+    if row:
+        lines.append("        " + ", ".join(row) + ",")
+    lines.append("    ]")
+    return lines
+
+
 def write_tables():
     tables = [
         ("letter", "`\\p{L}` in Oniguruma (HF's regex engine)", code_points_matching(r"\p{L}")),
@@ -608,7 +639,10 @@ def write_tables():
             lines.append("        " + ", ".join(row) + ",")
         lines.append("    ]")
     lines.append("}")
-    path = os.path.join(ROOT, "Sources", "Tokenizer", "UnicodeTables.swift")
+    lines.pop()  # the closing brace: the general categories follow
+    lines += general_category_lines()
+    lines.append("}")
+    path = os.path.join(ROOT, "Sources", "Tokenizer", "PreTokenizers", "UnicodeTables.swift")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
     print("wrote", path)

@@ -74,7 +74,8 @@ public final class Tokenizer: Sendable {
         self.tokens = tokens
         var ids: [String: UInt32] = [:]
         ids.reserveCapacity(tokens.count)
-        for (id, token) in tokens.enumerated() { if let token, ids[token] == nil { ids[token] = UInt32(id) } }
+        // The first id of a token wins: assigned from the last id down, one hash per token.
+        for (id, token) in tokens.enumerated().reversed() { if let token { ids[token] = UInt32(id) } }
         for token in addedTokens { ids[token.content] = token.id }
         tokenIds = ids
 

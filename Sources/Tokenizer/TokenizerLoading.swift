@@ -57,7 +57,7 @@ extension Tokenizer {
 
         let model: TokenModel
         let tokens: [String?]
-        let ids: [String: UInt32]
+        let idOf: (String) -> UInt32?
         let serialization: TokenizerSerialization
         if modelType == "Unigram" {
             // ByteLevel would hand the model raw bytes where its pieces are in the byte alphabet.
@@ -67,20 +67,21 @@ extension Tokenizer {
             let unigram = try UnigramModel(json: modelJSON)
             model = .unigram(unigram)
             tokens = unigram.pieces
-            ids = Dictionary(unigram.pieces.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
+            let ids = Dictionary(unigram.pieces.enumerated().map { ($1, UInt32($0)) }, uniquingKeysWith: { $1 })
+            idOf = { ids[$0] }
             serialization = TokenizerSerialization(sections: sections, modelOptions: [], vocab: [], merges: [],
                                                    modelJSON: modelJSON)
         } else {
             let vocab = try VocabularyFile(model: modelJSON, byteLevel: preTokenizer.byteLevel)
             model = .bpe(try Self.bpeModel(modelJSON, vocab, byteLevel: preTokenizer.byteLevel, linearMergeLimit: linearMergeLimit))
             tokens = vocab.tokens
-            ids = vocab.ids
+            idOf = vocab.id
             serialization = TokenizerSerialization(
                 sections: sections, modelOptions: TokenizerSerialization.modelOptions(of: modelJSON),
                 vocab: vocab.ordered, merges: vocab.orderedMerges)
         }
         let roles = try tokenizerConfig.map { config throws(TokenizerError) in
-            try Self.specialTokens(fromConfig: config, ids: ids, addedTokens: addedTokens)
+            try Self.specialTokens(fromConfig: config, idOf: idOf, addedTokens: addedTokens)
         }
         self.init(model: model, normalizer: normalizer, preTokenizer: preTokenizer, postProcessor: postProcessor,
                   decoder: decoder, lengthLimits: lengthLimits, addedTokens: addedTokens, tokens: tokens, specialTokens: roles,
@@ -94,7 +95,7 @@ extension Tokenizer {
         }
         return BPEModel(
             vocab: ByteStringMap(vocab.unitEntries), merges: MergeTable(vocab.merges),
-            unitsAreBytes: byteLevel, unkId: vocab.unkToken.flatMap { vocab.ids[$0] },
+            unitsAreBytes: byteLevel, unkId: vocab.unkToken.flatMap(vocab.id),
             fuseUnk: modelJSON["fuse_unk"]?.boolValue ?? false,
             byteFallback: modelJSON["byte_fallback"]?.boolValue ?? false,
             ignoreMerges: modelJSON["ignore_merges"]?.boolValue ?? false,
@@ -130,16 +131,16 @@ extension Tokenizer {
     }
 
     /// Roles from tokenizer_config.json: `"eos_token": "</s>"` or `{"content": "</s>", ...}`.
-    static func specialTokens(fromConfig config: JSONValue, ids: [String: UInt32],
+    static func specialTokens(fromConfig config: JSONValue, idOf: (String) -> UInt32?,
                               addedTokens: [AddedToken]) throws(TokenizerError) -> SpecialTokenIds {
-        var all = ids
-        for token in addedTokens { all[token.content] = token.id }
+        // An added token shadows a vocabulary token of the same content; the last one wins.
+        func id(_ name: String) -> UInt32? { addedTokens.last { $0.content == name }?.id ?? idOf(name) }
         func role(_ key: String) throws(TokenizerError) -> UInt32? {
             guard let value = config[key], !value.isNull else { return nil }
             guard let name = value.stringValue ?? value["content"]?.stringValue else {
                 throw .invalid("tokenizer_config.json: \(key)", "expected a string or {\"content\": ...}")
             }
-            guard let id = all[name] else {
+            guard let id = id(name) else {
                 throw .invalid("tokenizer_config.json: \(key)", "\"\(name)\" is not in the vocabulary")
             }
             return id
@@ -152,7 +153,9 @@ extension Tokenizer {
 struct VocabularyFile {
     /// id → token string (nil for ids the file skips).
     var tokens: [String?] = []
-    var ids: [String: UInt32] = [:]
+    /// Token → id by the token's bytes, as HF compares tokens (a String dictionary would
+    /// normalize every non-ASCII key when hashing, and equate canonically equivalent tokens).
+    private(set) var byBytes = ByteStringMap([])
     /// (unit bytes, id) for every token the model can produce.
     var unitEntries: [([UInt8], UInt32)] = []
     /// (token, id) in id order, for saving.
@@ -168,8 +171,9 @@ struct VocabularyFile {
         self.byteLevel = byteLevel
         guard let vocab = model["vocab"]?.objectValue else { throw .invalid("model.vocab", "expected an object") }
         var maxId = -1
-        ids.reserveCapacity(vocab.count)
         ordered.reserveCapacity(vocab.count)
+        var byteEntries: [([UInt8], UInt32)] = []
+        byteEntries.reserveCapacity(vocab.count)
         for (token, value) in vocab.pairs {
             guard let id = value.intValue, let id32 = UInt32(exactly: id) else {
                 throw .invalid("model.vocab[\(token.debugDescription)]", "expected a token id, got \(value.typeName)")
@@ -177,7 +181,7 @@ struct VocabularyFile {
             guard id < Tokenizer.maxId else {
                 throw .invalid("model.vocab[\(token.debugDescription)]", "\(id) is too large (ids must be below \(Tokenizer.maxId))")
             }
-            ids[token] = id32
+            byteEntries.append((Array(token.utf8), id32))
             ordered.append((token, id32))
             maxId = max(maxId, id)
         }
@@ -191,7 +195,13 @@ struct VocabularyFile {
             }
         }
         unkToken = model["unk_token"]?.stringValue
-        try readMerges(model["merges"], prefix: model["continuing_subword_prefix"]?.stringValue)
+        byBytes = ByteStringMap(byteEntries)
+        try readMerges(model["merges"], prefix: model["continuing_subword_prefix"]?.stringValue, byBytes)
+    }
+
+    /// The id of `token`, compared by bytes.
+    func id(_ token: String) -> UInt32? {
+        byBytes.get(Array(token.utf8))
     }
 
     /// The string a unit decoration (prefix/suffix) stands for, in the model's unit bytes.
@@ -204,7 +214,13 @@ struct VocabularyFile {
         return bytes
     }
 
-    private mutating func readMerges(_ json: JSONValue?, prefix: String?) throws(TokenizerError) {
+    private mutating func readMerges(_ json: JSONValue?, prefix: String?, _ byBytes: ByteStringMap) throws(TokenizerError) {
+        var key: [UInt8] = []
+        func id(_ parts: Substring...) -> UInt32? {
+            key.removeAll(keepingCapacity: true)
+            for part in parts { key.append(contentsOf: part.utf8) }
+            return byBytes.get(key)
+        }
         guard let items = json?.arrayValue else { throw .invalid("model.merges", "expected an array") }
         var pairs: [(String, String)] = []
         pairs.reserveCapacity(items.count)
@@ -212,29 +228,30 @@ struct VocabularyFile {
             if let line = item.stringValue {
                 // Legacy "left right" form; HF skips "#version" lines and needs exactly one space.
                 if line.hasPrefix("#version") { continue }
-                let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+                // Split on the byte: as Characters, a space before a combining mark would not split.
+                let parts = line.utf8.split(separator: 0x20, omittingEmptySubsequences: false)
                 guard parts.count == 2 else {
                     throw .invalid("model.merges[\(i)]", "expected \"left right\" with one space, got \(line.debugDescription)")
                 }
-                pairs.append((String(parts[0]), String(parts[1])))
+                pairs.append((String(Substring(parts[0])), String(Substring(parts[1]))))
             } else if let pair = item.arrayValue, pair.count == 2, let a = pair[0].stringValue, let b = pair[1].stringValue {
                 pairs.append((a, b))
             } else {
                 throw .invalid("model.merges[\(i)]", "expected [\"left\", \"right\"] or \"left right\"")
             }
         }
-        if pairs.isEmpty && ids.count > 256 {
+        if pairs.isEmpty && byBytes.count > 256 {
             // A large vocabulary with no merges is a reader bug waiting to happen (issue B3 in
             // STYLE_AND_ECOSYSTEM: pair-form merges silently skipped); say so.
-            throw .invalid("model.merges", "no merges for a vocabulary of \(ids.count) tokens")
+            throw .invalid("model.merges", "no merges for a vocabulary of \(byBytes.count) tokens")
         }
         merges.reserveCapacity(pairs.count)
         var keys: [UInt64] = []
         keys.reserveCapacity(pairs.count)
         var lastRank: [UInt64: Int] = [:]
         for (rank, (a, b)) in pairs.enumerated() {
-            guard let left = ids[a] else { throw .invalid("model.merges[\(rank)]", "\(a.debugDescription) is not in the vocabulary") }
-            guard let right = ids[b] else { throw .invalid("model.merges[\(rank)]", "\(b.debugDescription) is not in the vocabulary") }
+            guard let left = id(Substring(a)) else { throw .invalid("model.merges[\(rank)]", "\(a.debugDescription) is not in the vocabulary") }
+            guard let right = id(Substring(b)) else { throw .invalid("model.merges[\(rank)]", "\(b.debugDescription) is not in the vocabulary") }
             var rightPart = Substring(b)
             if let prefix {
                 guard rightPart.hasPrefix(prefix) else {
@@ -242,9 +259,8 @@ struct VocabularyFile {
                 }
                 rightPart = rightPart.dropFirst(prefix.count)
             }
-            let mergedToken = a + rightPart
-            guard let merged = ids[mergedToken] else {
-                throw .invalid("model.merges[\(rank)]", "the merged token \(mergedToken.debugDescription) is not in the vocabulary")
+            guard let merged = id(Substring(a), rightPart) else {
+                throw .invalid("model.merges[\(rank)]", "the merged token \((a + rightPart).debugDescription) is not in the vocabulary")
             }
             merges.append((left, right, merged))
             let key = UInt64(left) << 32 | UInt64(right)

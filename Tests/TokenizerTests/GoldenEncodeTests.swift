@@ -11,7 +11,8 @@ import Testing
     /// Unigram model.
     static let sentencePiece = ["spm-bpe", "spm-llama2", "spm-mistral", "spm-gemma", "spm-unk", "spm-first",
                                 "spm-unigram", "spm-unigram-bf"]
-    static let configurations = ["gpt2", "llama3", "qwen2", "options", "splits", "o200k", "truncpad-left", "truncpad-right"]
+    static let configurations = ["gpt2", "llama3", "qwen2", "options", "splits", "o200k", "multisplit", "truncpad-left",
+                                 "truncpad-right"]
         + sentencePiece
 
     @Test(arguments: configurations)
@@ -70,7 +71,7 @@ import Testing
     }
 
     /// Where nothing rewrites the text (no normalizer, no prefix space), decode(encode(x)) == x.
-    @Test(arguments: ["gpt2", "llama3", "splits", "o200k"])
+    @Test(arguments: ["gpt2", "llama3", "splits", "o200k", "multisplit"])
     func decodeOfEncodeIsIdentity(_ name: String) throws {
         let tokenizer = try Fixtures.tokenizer(name)
         let texts = try Fixtures.jsonLines("\(name).golden.jsonl").compactMap { $0["text"]?.stringValue }

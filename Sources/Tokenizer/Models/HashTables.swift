@@ -36,12 +36,17 @@ func mixPair(_ key: UInt64) -> UInt64 {
 /// Immutable map from byte strings to UInt32 (the vocabulary by raw bytes). Built once, then
 /// read concurrently; storage is never mutated after `init`.
 final class ByteStringMap: @unchecked Sendable {
+    /// One slot: everything a probe compares in one cache line's reach (separate arrays cost a
+    /// miss each per lookup). `offset` is the key's offset into `arena` + 1 (0 = empty).
+    private struct Slot {
+        var hash: UInt64 = 0
+        var offset: Int32 = 0
+        var length: Int32 = 0
+        var value: UInt32 = 0
+    }
+
     private let mask: Int
-    /// Per slot: key offset into `arena` + 1 (0 = empty), key length, value, hash.
-    private let offsets: UnsafeMutablePointer<Int32>
-    private let lengths: UnsafeMutablePointer<Int32>
-    private let values: UnsafeMutablePointer<UInt32>
-    private let hashes: UnsafeMutablePointer<UInt64>
+    private let slots: UnsafeMutablePointer<Slot>
     private let arena: UnsafeMutablePointer<UInt8>
     let count: Int
 
@@ -50,48 +55,37 @@ final class ByteStringMap: @unchecked Sendable {
         var capacity = 16
         while capacity < entries.count * 2 { capacity <<= 1 }
         mask = capacity - 1
-        offsets = .allocate(capacity: capacity)
-        offsets.initialize(repeating: 0, count: capacity)
-        lengths = .allocate(capacity: capacity)
-        lengths.initialize(repeating: 0, count: capacity)
-        values = .allocate(capacity: capacity)
-        values.initialize(repeating: 0, count: capacity)
-        hashes = .allocate(capacity: capacity)
-        hashes.initialize(repeating: 0, count: capacity)
+        slots = .allocate(capacity: capacity)
+        slots.initialize(repeating: Slot(), count: capacity)
         let total = entries.reduce(0) { $0 + $1.0.count }
         let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: max(total, 1))
         self.arena = arena
-        let offsets = self.offsets, lengths = self.lengths, values = self.values, hashes = self.hashes, mask = self.mask
+        let slots = self.slots, mask = self.mask
         var used = 0
         var distinct = 0
         for (key, value) in entries {
             let h = key.withUnsafeBufferPointer { hashBytes($0.baseAddress ?? UnsafePointer(arena), $0.count) }
             var slot = Int(truncatingIfNeeded: h) & mask
-            while offsets[slot] != 0 {
-                if hashes[slot] == h, Int(lengths[slot]) == key.count,
-                   memcmpEqual(arena + Int(offsets[slot] - 1), key) {
+            while slots[slot].offset != 0 {
+                if slots[slot].hash == h, Int(slots[slot].length) == key.count,
+                   memcmpEqual(arena + Int(slots[slot].offset - 1), key) {
                     break
                 }
                 slot = (slot + 1) & mask
             }
-            if offsets[slot] == 0 {
+            if slots[slot].offset == 0 {
                 (arena + used).initialize(from: key, count: key.count)
-                offsets[slot] = Int32(used + 1)
-                lengths[slot] = Int32(key.count)
-                hashes[slot] = h
+                slots[slot] = Slot(hash: h, offset: Int32(used + 1), length: Int32(key.count))
                 used += key.count
                 distinct += 1
             }
-            values[slot] = value
+            slots[slot].value = value
         }
         count = distinct
     }
 
     deinit {
-        offsets.deallocate()
-        lengths.deallocate()
-        values.deallocate()
-        hashes.deallocate()
+        slots.deallocate()
         arena.deallocate()
     }
 
@@ -99,13 +93,14 @@ final class ByteStringMap: @unchecked Sendable {
     func get(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt32? {
         let h = hashBytes(p, n)
         var slot = Int(truncatingIfNeeded: h) & mask
-        while offsets[slot] != 0 {
-            if hashes[slot] == h && Int(lengths[slot]) == n && equalBytes(arena + Int(offsets[slot] - 1), p, n) {
-                return values[slot]
+        while true {
+            let entry = slots[slot]
+            if entry.offset == 0 { return nil }
+            if entry.hash == h && Int(entry.length) == n && equalBytes(arena + Int(entry.offset - 1), p, n) {
+                return entry.value
             }
             slot = (slot + 1) & mask
         }
-        return nil
     }
 
     func get(_ key: [UInt8]) -> UInt32? {

@@ -9,12 +9,18 @@ final class WordCache {
     /// Longer words are not cached (HF's limit).
     static let maxWordLength = 256
 
-    private let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: slotCount)
-    /// Key offset + 1 (0 = empty slot).
-    private let keyOffsets = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
-    private let keyLengths = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
-    private let idOffsets = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
-    private let idCounts = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount)
+    /// One slot holds all a probe reads, so a lookup costs one cache miss, not one per field
+    /// (the chat path spends most of its encode time in these misses). `keyOffset` is the key's
+    /// offset into `keys` + 1 (0 = empty slot).
+    private struct Slot {
+        var hash: UInt64 = 0
+        var keyOffset: Int32 = 0
+        var keyLength: Int32 = 0
+        var idOffset: Int32 = 0
+        var idCount: Int32 = 0
+    }
+
+    private let slots = UnsafeMutablePointer<Slot>.allocate(capacity: slotCount)
     private let keys = UnsafeMutablePointer<UInt8>.allocate(capacity: keyArenaSize)
     private let ids = UnsafeMutablePointer<UInt32>.allocate(capacity: idArenaSize)
     private var keysUsed = 0
@@ -22,15 +28,11 @@ final class WordCache {
     private var entries = 0
 
     init() {
-        keyOffsets.initialize(repeating: 0, count: Self.slotCount)
+        slots.initialize(repeating: Slot(), count: Self.slotCount)
     }
 
     deinit {
-        hashes.deallocate()
-        keyOffsets.deallocate()
-        keyLengths.deallocate()
-        idOffsets.deallocate()
-        idCounts.deallocate()
+        slots.deallocate()
         keys.deallocate()
         ids.deallocate()
     }
@@ -39,15 +41,15 @@ final class WordCache {
     @inline(__always)
     func append(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, to out: inout [UInt32]) -> Bool {
         var slot = Int(truncatingIfNeeded: h) & (Self.slotCount - 1)
-        while keyOffsets[slot] != 0 {
-            if hashes[slot] == h && Int(keyLengths[slot]) == n && equalBytes(keys + Int(keyOffsets[slot] - 1), p, n) {
-                let start = ids + Int(idOffsets[slot])
-                out.append(contentsOf: UnsafeBufferPointer(start: start, count: Int(idCounts[slot])))
+        while true {
+            let entry = slots[slot]
+            if entry.keyOffset == 0 { return false }
+            if entry.hash == h && Int(entry.keyLength) == n && equalBytes(keys + Int(entry.keyOffset - 1), p, n) {
+                out.append(contentsOf: UnsafeBufferPointer(start: ids + Int(entry.idOffset), count: Int(entry.idCount)))
                 return true
             }
             slot = (slot + 1) & (Self.slotCount - 1)
         }
-        return false
     }
 
     func insert(_ p: UnsafePointer<UInt8>, _ n: Int, hash h: UInt64, ids word: UnsafeBufferPointer<UInt32>) {
@@ -55,21 +57,18 @@ final class WordCache {
             clear()
         }
         var slot = Int(truncatingIfNeeded: h) & (Self.slotCount - 1)
-        while keyOffsets[slot] != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
+        while slots[slot].keyOffset != 0 { slot = (slot + 1) & (Self.slotCount - 1) }
         (keys + keysUsed).update(from: p, count: n)
         if let base = word.baseAddress, word.count > 0 { (ids + idsUsed).update(from: base, count: word.count) }
-        hashes[slot] = h
-        keyOffsets[slot] = Int32(keysUsed + 1)
-        keyLengths[slot] = Int32(n)
-        idOffsets[slot] = Int32(idsUsed)
-        idCounts[slot] = Int32(word.count)
+        slots[slot] = Slot(hash: h, keyOffset: Int32(keysUsed + 1), keyLength: Int32(n), idOffset: Int32(idsUsed),
+                           idCount: Int32(word.count))
         keysUsed += n
         idsUsed += word.count
         entries += 1
     }
 
     func clear() {
-        keyOffsets.update(repeating: 0, count: Self.slotCount)
+        slots.update(repeating: Slot(), count: Self.slotCount)
         keysUsed = 0
         idsUsed = 0
         entries = 0

@@ -20,12 +20,16 @@ enum ByteLevel {
 
     /// The byte a character stands for, or nil when the character is outside the alphabet.
     static func byte(for scalar: Unicode.Scalar) -> UInt8? {
-        scalarToByte[scalar.value]
+        let v = Int(scalar.value)
+        guard v < scalarToByte.count, scalarToByte[v] >= 0 else { return nil }
+        return UInt8(scalarToByte[v])
     }
 
-    private static let scalarToByte: [UInt32: UInt8] = {
-        var map: [UInt32: UInt8] = [:]
-        for (b, s) in byteToScalar.enumerated() { map[s.value] = UInt8(b) }
+    /// Indexed by scalar value (all below U+0144); -1 where the scalar is not in the alphabet.
+    /// An array, not a dictionary: loading looks up every character of every token.
+    private static let scalarToByte: [Int16] = {
+        var map = [Int16](repeating: -1, count: Int(byteToScalar.map(\.value).max()!) + 1)
+        for (b, s) in byteToScalar.enumerated() { map[Int(s.value)] = Int16(b) }
         return map
     }()
 

@@ -14,54 +14,29 @@ struct CharClass: OptionSet, Sendable {
     static let word = CharClass(rawValue: 16)
 }
 
-/// Two-stage lookup table: a block number per 256 code points, then 256 class bytes per
-/// distinct block. Built once, never freed; read through raw pointers in hot loops.
-struct CharClassTable: @unchecked Sendable {
-    private let stage1: UnsafePointer<UInt16>
-    private let stage2: UnsafePointer<UInt8>
+/// The classes of every scalar in a two-stage table; read through raw pointers in hot loops.
+struct CharClassTable: Sendable {
+    private let table: TwoStageTable
 
     static let shared = CharClassTable()
 
     private init() {
-        var flat = [UInt8](repeating: 0, count: 0x110000)
-        func mark(_ pairs: [UInt32], _ bit: CharClass) {
-            var i = 0
-            while i + 1 < pairs.count {
-                for cp in pairs[i]...pairs[i + 1] { flat[Int(cp)] |= bit.rawValue }
-                i += 2
-            }
-        }
-        mark(UnicodeTables.letter, .letter)
-        mark(UnicodeTables.number, .number)
-        mark(UnicodeTables.whitespace, .whitespace)
-        mark(UnicodeTables.numeric, .numeric)
-        mark(UnicodeTables.word, .word)
-
-        var blockIndex: [[UInt8]: UInt16] = [:]
-        var blocks: [UInt8] = []
-        let s1 = UnsafeMutablePointer<UInt16>.allocate(capacity: 0x1100)
-        for b in 0..<0x1100 {
-            let block = Array(flat[(b << 8)..<((b + 1) << 8)])
-            if let index = blockIndex[block] {
-                s1[b] = index
-            } else {
-                let index = UInt16(blockIndex.count)
-                blockIndex[block] = index
-                blocks.append(contentsOf: block)
-                s1[b] = index
-            }
-        }
-        let s2 = UnsafeMutablePointer<UInt8>.allocate(capacity: blocks.count)
-        s2.initialize(from: blocks, count: blocks.count)
-        stage1 = UnsafePointer(s1)
-        stage2 = UnsafePointer(s2)
+        let flat = UnsafeMutablePointer<UInt8>.allocate(capacity: 0x110000)
+        defer { flat.deallocate() }
+        flat.initialize(repeating: 0, count: 0x110000)
+        markRanges(flat, UnicodeTables.letter, CharClass.letter.rawValue)
+        markRanges(flat, UnicodeTables.number, CharClass.number.rawValue)
+        markRanges(flat, UnicodeTables.whitespace, CharClass.whitespace.rawValue)
+        markRanges(flat, UnicodeTables.numeric, CharClass.numeric.rawValue)
+        markRanges(flat, UnicodeTables.word, CharClass.word.rawValue)
+        table = TwoStageTable(flat: flat)
     }
 
     /// Classes of `cp`; scalars above U+10FFFF have none.
     @inline(__always)
     func classes(_ cp: UInt32) -> CharClass {
         guard cp < 0x110000 else { return [] }
-        return CharClass(rawValue: stage2[Int(stage1[Int(cp >> 8)]) << 8 | Int(cp & 0xFF)])
+        return CharClass(rawValue: table[cp])
     }
 }
 

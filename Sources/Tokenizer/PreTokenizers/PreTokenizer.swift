@@ -13,7 +13,9 @@ enum SplitBehavior: String, Sendable {
 enum Splitter: Sendable {
     /// A known regex, scanned by hand (every position matches).
     case scanner(PatternScanner)
-    /// Any other regex.
+    /// Any other regex in the syntax `RegexParser` knows, compiled at load time.
+    case compiled(CompiledRegex)
+    /// Any other regex: Swift's engine.
     case regex(RegexMatcher)
     /// A `Split` with a plain string pattern.
     case literal([UInt8])
@@ -97,6 +99,8 @@ struct PreTokenizer: Sendable {
             if let regex = json["pattern"]?["Regex"]?.stringValue {
                 if let scanner = PatternScanner.forPattern(regex) {
                     splitter = .scanner(scanner)
+                } else if let compiled = CompiledRegex(pattern: regex) {
+                    splitter = .compiled(compiled)
                 } else {
                     splitter = .regex(try RegexMatcher(pattern: regex))
                 }
@@ -152,6 +156,23 @@ struct PreTokenizer: Sendable {
                 run(step: step + 1, UnsafeBufferPointer(start: p + i, count: e - i), atStart: atStart && i == 0, emit)
                 i = e
             }
+        case .split(.compiled(let regex), .isolated, invert: false):
+            // Matches and the gaps between them, in order, without building the list.
+            let p = piece.baseAddress!
+            var previous = 0
+            regex.forEachMatch(p, piece.count) { match in
+                if previous < match.lowerBound {
+                    run(step: step + 1, UnsafeBufferPointer(start: p + previous, count: match.lowerBound - previous),
+                        atStart: atStart && previous == 0, emit)
+                }
+                run(step: step + 1, UnsafeBufferPointer(start: p + match.lowerBound, count: match.count),
+                    atStart: atStart && match.lowerBound == 0, emit)
+                previous = match.upperBound
+            }
+            if previous < piece.count {
+                run(step: step + 1, UnsafeBufferPointer(start: p + previous, count: piece.count - previous),
+                    atStart: atStart && previous == 0, emit)
+            }
         case .split(let splitter, let behavior, let invert):
             let parts = Self.split(piece, splitter, behavior, invert: invert)
             for part in parts where !part.isEmpty {
@@ -188,6 +209,8 @@ struct PreTokenizer: Sendable {
                 add(i..<e)
                 i = e
             }
+        case .compiled(let regex):
+            regex.forEachMatch(p, piece.count) { add($0) }
         case .regex(let regex):
             for match in regex.matches(in: piece) { add(match) }
         case .literal(let needle):
