@@ -2,7 +2,8 @@ import Foundation
 
 /// Text generation for reading what a model says: greedy, or temperature with nucleus
 /// (top-p) sampling from a seeded generator. The prompt runs through the model once, then each
-/// new token runs alone against a KV cache sized for prompt + maxNewTokens.
+/// new token runs alone against a KV cache sized for prompt + maxNewTokens (at most the model's
+/// max_position_embeddings).
 public struct GenerationOptions: Sendable {
     public var maxNewTokens = 128
     /// 0 is greedy.
@@ -44,11 +45,17 @@ public enum Generator {
         guard options.maxNewTokens >= 0 else { throw .invalidOption("maxNewTokens must not be negative") }
         var result = GenerationResult(promptTokens: prompt.count)
         guard options.maxNewTokens > 0 else { return result }
+        // Like transformers' max_length, the model's context bounds the sequence (and the cache).
+        let context = model.config.maxPositionEmbeddings
+        guard prompt.count < context else {
+            throw .invalidOption("the prompt's \(prompt.count) tokens leave no room in the model's max_position_embeddings \(context)")
+        }
+        let budget = min(options.maxNewTokens, context - prompt.count)
         var random = SeededRandom(seed: options.seed)
         let clock = ContinuousClock()
         let started = clock.now
         // The last new token is never fed back, so the cache needs one position less.
-        let cache = try model.makeKVCache(capacity: prompt.count + options.maxNewTokens - 1)
+        let cache = try model.makeKVCache(capacity: prompt.count + budget - 1)
         var logits = try model.extend(cache, with: prompt)
         let prefilled = clock.now
         result.prefillSeconds = (prefilled - started).seconds
@@ -59,7 +66,7 @@ public enum Generator {
                 result.stopped = true
                 break
             }
-            if result.tokens.count == options.maxNewTokens { break }
+            if result.tokens.count == budget { break }
             logits = try model.extend(cache, with: [next])
         }
         result.decodeSeconds = (clock.now - prefilled).seconds
