@@ -59,7 +59,7 @@ struct GenerateCommand: ParsableCommand {
             output.print(text: answer.text, json: answer.json)
             if !common.quiet {
                 let g = answer.generation
-                Console.note(String(format: "%d new tokens in %.2f s (%.1f tokens/s); prompt %d tokens in %.2f s",
+                Console.note(String(format: "%ld new tokens in %.2f s (%.1f tokens/s); prompt %ld tokens in %.2f s",
                                     g.tokens.count, g.prefillSeconds + g.decodeSeconds, g.tokensPerSecond, g.promptTokens, g.prefillSeconds))
             }
             return true
