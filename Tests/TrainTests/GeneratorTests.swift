@@ -9,10 +9,10 @@ import Testing
     /// 0→1→2→3→1 cycles forever; 4→5→6→7 reaches the stop token 7; 7→0.
     static let successor: [Int] = [1, 2, 3, 1, 5, 6, 7, 0]
 
-    static func chainModel() throws -> LlamaModel {
+    static func chainModel(context: Int = 2048) throws -> LlamaModel {
         let v = successor.count
         let config = ModelConfig(vocabSize: v, hiddenSize: v, intermediateSize: 4, numHiddenLayers: 1, numAttentionHeads: 2,
-                                 numKeyValueHeads: 2, headDim: 4, tieWordEmbeddings: false)
+                                 numKeyValueHeads: 2, headDim: 4, maxPositionEmbeddings: context, tieWordEmbeddings: false)
         let model = try LlamaModel(config: config, threads: 1)
         model.parameters.zero()
         func set(_ name: String, _ body: ([Int], UnsafeMutablePointer<Float>) -> Void) throws {
@@ -60,6 +60,22 @@ import Testing
         let model = try Self.chainModel()
         #expect(try Generator.generate(model: model, prompt: [7], options: Self.greedy([], max: 3)) == [0, 1, 2])
         #expect(try Generator.generate(model: model, prompt: [7], options: Self.greedy([], max: 9, stop: [7, 3])) == [0, 1, 2, 3])
+    }
+
+    /// `run` says whether a stop id ended the answer or the token budget did.
+    @Test func resultSaysWhyGenerationEnded() throws {
+        let model = try Self.chainModel()
+        let stopped = try Generator.run(model: model, prompt: [4], options: Self.greedy([], max: 10))
+        #expect(stopped.tokens == [5, 6, 7] && stopped.stopped && stopped.promptTokens == 1)
+        let ranOut = try Generator.run(model: model, prompt: [4], options: Self.greedy([], max: 2))
+        #expect(ranOut.tokens == [5, 6] && !ranOut.stopped)
+    }
+
+    /// The sequence never outgrows max_position_embeddings (the KV cache is sized within it).
+    @Test func theModelsContextBoundsGeneration() throws {
+        let model = try Self.chainModel(context: 6)
+        #expect(try Generator.generate(model: model, prompt: [0, 1], options: Self.greedy([], max: 10)) == [2, 3, 1, 2])
+        #expect(throws: TrainError.self) { try Generator.generate(model: model, prompt: [0, 1, 2, 3, 1, 2], options: Self.greedy([], max: 1)) }
     }
 
     @Test func emptyPromptIsAnError() throws {

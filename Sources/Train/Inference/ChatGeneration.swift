@@ -1,21 +1,57 @@
 import Foundation
+import JSON
 import Tokenizer
 
-/// `pref generate`: a user message rendered with a chat template, the model's answer decoded.
-public enum ChatGeneration {
-    /// End-of-turn markers of the supported template families; generation stops at any the
-    /// tokenizer has, and at its EOS.
-    static let endOfTurnTokens = ["<|im_end|>", "<|eot_id|>", "</s>", "<|end_of_text|>", "<|endoftext|>"]
+/// `pref generate`: a conversation rendered with the model's chat template and its generation
+/// prompt, the model's answer decoded, ending at EOS or the template's end-of-turn token
+/// (`StopTokens`), which is not part of the answer.
+public struct ChatGeneration {
+    public let model: LlamaModel
+    public let tokenizer: Tokenizer
+    public let template: ChatTemplate
+    /// The caller's options with the stop ids added.
+    public let options: GenerationOptions
 
-    /// The answer to `message`, without its stop token.
-    public static func answer(_ message: String, model: LlamaModel, tokenizer: Tokenizer, template: ChatTemplate,
-                              options base: GenerationOptions) throws -> String {
-        var ids = tokenizer.encode(try template.render([.user(message)], addGenerationPrompt: true), addSpecialTokens: false)
+    /// `modelFolder` supplies generation_config.json's stop ids (nil: EOS and the template's only).
+    public init(model: LlamaModel, tokenizer: Tokenizer, template: ChatTemplate, options: GenerationOptions, modelFolder: URL?) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.template = template
+        var options = options
+        options.stopIds.formUnion(StopTokens.ids(modelFolder: modelFolder, tokenizer: tokenizer, template: template))
+        self.options = options
+    }
+
+    public struct Answer: Sendable {
+        public var text: String
+        public var generation: GenerationResult
+
+        public var json: JSONValue {
+            .object(JSONObject([("answer", .string(text)), ("prompt_tokens", .int(Int64(generation.promptTokens))),
+                                ("new_tokens", .int(Int64(generation.tokens.count))), ("stopped", .bool(generation.stopped))]))
+        }
+    }
+
+    /// The prompt ids: the template with its generation prompt, BOS once at the start (the
+    /// tokenize stage's rule).
+    public func promptIds(_ messages: [ChatMessage]) throws -> [Int32] {
+        var ids = tokenizer.encode(try template.render(messages, addGenerationPrompt: true), addSpecialTokens: false)
         if let bos = tokenizer.specialTokens.bos, ids.first != bos { ids.insert(bos, at: 0) }
-        var options = base
-        let stops = endOfTurnTokens.compactMap { tokenizer.tokenToId($0) } + (tokenizer.specialTokens.eos.map { [$0] } ?? [])
-        options.stopIds.formUnion(stops.map { Int32(bitPattern: $0) })
-        let output = try Generator.generate(model: model, prompt: ids.map { Int32(bitPattern: $0) }, options: options)
-        return tokenizer.decode(output.filter { !options.stopIds.contains($0) }.map { UInt32(bitPattern: $0) })
+        return ids.map { Int32(bitPattern: $0) }
+    }
+
+    public func answer(_ messages: [ChatMessage]) throws -> Answer {
+        let generation = try Generator.run(model: model, prompt: try promptIds(messages), options: options)
+        let kept = generation.stopped ? generation.tokens.dropLast() : generation.tokens[...]
+        return Answer(text: tokenizer.decode(kept.map { UInt32(bitPattern: $0) }), generation: generation)
+    }
+
+    /// One JSON line of messages in; the answer, or an error naming the line.
+    public func answer(line: String, number: Int) -> Result<Answer, TrainError> {
+        do {
+            return .success(try answer(ChatMessages.parse(line: line)))
+        } catch {
+            return .failure(.invalidOption("line \(number): \(error)"))
+        }
     }
 }

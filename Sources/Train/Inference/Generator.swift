@@ -1,8 +1,9 @@
 import Foundation
 
 /// Text generation for reading what a model says: greedy, or temperature with nucleus
-/// (top-p) sampling from a seeded generator. Each step runs the model on the whole
-/// sequence so far (no KV cache: the models pref trains on a CPU are small).
+/// (top-p) sampling from a seeded generator. The prompt runs through the model once, then each
+/// new token runs alone against a KV cache sized for prompt + maxNewTokens (at most the model's
+/// max_position_embeddings).
 public struct GenerationOptions: Sendable {
     public var maxNewTokens = 128
     /// 0 is greedy.
@@ -15,24 +16,61 @@ public struct GenerationOptions: Sendable {
     public init() {}
 }
 
+/// What one generation produced, and how long its two phases took.
+public struct GenerationResult: Sendable, Equatable {
+    /// The new ids, stop id included when one was produced.
+    public var tokens: [Int32] = []
+    /// Whether the last token is a stop id (else maxNewTokens ran out).
+    public var stopped = false
+    public var promptTokens = 0
+    public var prefillSeconds = 0.0
+    /// Time spent choosing tokens and running them through the model after the prefill.
+    public var decodeSeconds = 0.0
+
+    /// New tokens per second of the whole generation (prefill included).
+    public var tokensPerSecond: Double {
+        let seconds = prefillSeconds + decodeSeconds
+        return seconds > 0 ? Double(tokens.count) / seconds : 0
+    }
+}
+
 public enum Generator {
     /// The ids that follow `prompt`, stop id included when one was produced.
     public static func generate(model: LlamaModel, prompt: [Int32], options: GenerationOptions) throws(TrainError) -> [Int32] {
+        try run(model: model, prompt: prompt, options: options).tokens
+    }
+
+    public static func run(model: LlamaModel, prompt: [Int32], options: GenerationOptions) throws(TrainError) -> GenerationResult {
         guard !prompt.isEmpty else { throw .invalidOption("the prompt has no tokens") }
-        var sequence = prompt
-        var random = SeededRandom(seed: options.seed)
-        let vocab = model.config.vocabSize
-        for _ in 0..<options.maxNewTokens {
-            let n = sequence.count
-            let batch = try TokenBatch(rows: 1, length: n, inputs: sequence, targets: [Int32](repeating: -1, count: n),
-                                       lossWeights: [Float](repeating: 0, count: n))
-            let logits = try model.logits(batch)
-            let last = Array(logits[((n - 1) * vocab)..<(n * vocab)])
-            let next = Int32(choose(last, options: options, random: &random))
-            sequence.append(next)
-            if options.stopIds.contains(next) { break }
+        guard options.maxNewTokens >= 0 else { throw .invalidOption("maxNewTokens must not be negative") }
+        var result = GenerationResult(promptTokens: prompt.count)
+        guard options.maxNewTokens > 0 else { return result }
+        // Like transformers' max_length, the model's context bounds the sequence (and the cache).
+        let context = model.config.maxPositionEmbeddings
+        guard prompt.count < context else {
+            throw .invalidOption("the prompt's \(prompt.count) tokens leave no room in the model's max_position_embeddings \(context)")
         }
-        return Array(sequence[prompt.count...])
+        let budget = min(options.maxNewTokens, context - prompt.count)
+        var random = SeededRandom(seed: options.seed)
+        let clock = ContinuousClock()
+        let started = clock.now
+        // The last new token is never fed back, so the cache needs one position less.
+        let cache = try model.makeKVCache(capacity: prompt.count + budget - 1)
+        var logits = try model.extend(cache, with: prompt)
+        let prefilled = clock.now
+        result.prefillSeconds = (prefilled - started).seconds
+        while true {
+            let next = Int32(choose(logits, options: options, random: &random))
+            result.tokens.append(next)
+            if options.stopIds.contains(next) {
+                result.stopped = true
+                break
+            }
+            if result.tokens.count == budget { break }
+            logits = try model.extend(cache, with: [next])
+        }
+        result.decodeSeconds = (clock.now - prefilled).seconds
+        return result
     }
 
     static func choose(_ logits: [Float], options: GenerationOptions, random: inout SeededRandom) -> Int {
@@ -61,4 +99,8 @@ public enum Generator {
         }
         return kept.last ?? 0
     }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

@@ -52,14 +52,7 @@ public struct Scorer {
     /// One JSON line of messages in, `{"logp", "tokens", "ppl"}` or `{"error"}` out.
     public func score(line: String, number: Int) -> JSONValue {
         do {
-            guard let items = try JSONParser.parse(line).arrayValue else { throw TrainError.invalidOption("not a JSON list of messages") }
-            let messages = try items.map { item in
-                guard let role = item["role"]?.stringValue, let content = item["content"]?.stringValue else {
-                    throw TrainError.invalidOption("a message lacks a string role or content")
-                }
-                return ChatMessage(role: role, content: content)
-            }
-            return try score(messages).json
+            return try score(ChatMessages.parse(line: line)).json
         } catch {
             return .object(JSONObject([("error", .string("line \(number): \(error)"))]))
         }

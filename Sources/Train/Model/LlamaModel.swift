@@ -15,7 +15,8 @@ public final class LlamaModel: @unchecked Sendable {
     public let pool: WorkerPool
     private var gradientBuffer: FloatBuffer?
     private var activations: Activations?
-    private var rope: RoPETable
+    /// Grown to cover the longest sequence seen (`ensureRoPE`).
+    private(set) var rope: RoPETable
     /// Set by `forward`, consumed by `backward`.
     private var pendingBackward = false
     /// `forward` keeps the batch's softmax numerators for `backward` when they fit in this
@@ -142,7 +143,7 @@ public final class LlamaModel: @unchecked Sendable {
     }
 
     /// Logits of each row's last position only, [rows, vocab]: what greedy or sampled
-    /// generation needs (without a KV cache, each call recomputes the whole prefix).
+    /// generation would need from whole sequences (`Generator` uses the KV-cache path, `extend`).
     public func lastPositionLogits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
         let acts = try prepare(batch)
         acts.logitCache?.filled = false
@@ -168,9 +169,7 @@ public final class LlamaModel: @unchecked Sendable {
         if let window = config.slidingWindow, batch.length > window {
             throw .invalidBatch("sequences of \(batch.length) tokens exceed the model's sliding_window \(window); use --max-length \(window) or less")
         }
-        if rope.positions < batch.length {
-            rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: batch.length)
-        }
+        ensureRoPE(positions: batch.length)
         let acts: Activations
         if let existing = activations, existing.fits(rows: batch.rows, length: batch.length) {
             acts = existing
@@ -186,52 +185,37 @@ public final class LlamaModel: @unchecked Sendable {
         return acts
     }
 
+    /// Makes the rotary table cover positions 0..<positions.
+    func ensureRoPE(positions: Int) {
+        if rope.positions < positions {
+            rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: positions)
+        }
+    }
+
     /// Frees the activation memory (it is reallocated on the next pass).
     public func releaseActivations() { activations = nil }
 
     // MARK: Layers
 
     private func runLayersForward(_ a: Activations) {
-        let c = config, n = a.n, d = c.hiddenSize, F = c.intermediateSize
+        let c = config, n = a.n, d = c.hiddenSize
         let p = UnsafePointer(parameters.pointer)
-        let eps = Float(c.rmsNormEps)
         let shape = Attention.Shape(batch: a.rows, length: a.length, heads: c.numAttentionHeads,
                                     kvHeads: c.numKeyValueHeads, headDim: c.headDim)
         Embedding.forward(out: a.residual[0].pointer, tokens: a.inputs.baseAddress!, table: p + layout.embedding,
                           n: n, d: d, pool: pool)
         for (l, o) in layout.layers.enumerated() {
-            let x = a.residual[l].pointer
-            RMSNorm.forward(out: a.normOut.pointer, rstd: a.inputRstd[l].pointer, inp: x, weight: p + o.inputNorm,
-                            n: n, d: d, eps: eps, pool: pool)
-            Linear.forward(out: a.q[l].pointer, inp: a.normOut.pointer, weight: p + o.qWeight, bias: o.qBias.map { p + $0 },
-                           n: n, inDim: d, outDim: c.queryDim, pool: pool)
-            Linear.forward(out: a.k[l].pointer, inp: a.normOut.pointer, weight: p + o.kWeight, bias: o.kBias.map { p + $0 },
-                           n: n, inDim: d, outDim: c.keyValueDim, pool: pool)
-            Linear.forward(out: a.v[l].pointer, inp: a.normOut.pointer, weight: p + o.vWeight, bias: o.vBias.map { p + $0 },
-                           n: n, inDim: d, outDim: c.keyValueDim, pool: pool)
-            RoPE.forward(a.q[l].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numAttentionHeads, table: rope, pool: pool)
-            RoPE.forward(a.k[l].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numKeyValueHeads, table: rope, pool: pool)
-            Attention.forward(out: a.attention[l].pointer, lse: a.logSumExp[l].pointer, q: a.q[l].pointer, k: a.k[l].pointer,
-                              v: a.v[l].pointer, documentStarts: a.documentStarts.baseAddress!, shape: shape,
-                              scratch: a.attentionScratch.pointer, pool: pool)
-            let mid = a.attentionResidual[l].pointer
-            mid.update(from: x, count: n * d)
-            Linear.forward(out: mid, inp: a.attention[l].pointer, weight: p + o.oWeight, bias: o.oBias.map { p + $0 },
-                           n: n, inDim: c.queryDim, outDim: d, accumulate: true, pool: pool)
-            RMSNorm.forward(out: a.normOut.pointer, rstd: a.postRstd[l].pointer, inp: mid, weight: p + o.postNorm,
-                            n: n, d: d, eps: eps, pool: pool)
-            Linear.forward(out: a.gate[l].pointer, inp: a.normOut.pointer, weight: p + o.gate, bias: nil,
-                           n: n, inDim: d, outDim: F, pool: pool)
-            Linear.forward(out: a.up[l].pointer, inp: a.normOut.pointer, weight: p + o.up, bias: nil,
-                           n: n, inDim: d, outDim: F, pool: pool)
-            SwiGLU.forward(out: a.hidden.pointer, gate: a.gate[l].pointer, up: a.up[l].pointer, count: n * F, pool: pool)
-            let next = a.residual[l + 1].pointer
-            next.update(from: mid, count: n * d)
-            Linear.forward(out: next, inp: a.hidden.pointer, weight: p + o.down, bias: nil,
-                           n: n, inDim: F, outDim: d, accumulate: true, pool: pool)
+            let buffers = LayerBuffers(
+                input: a.residual[l].pointer, output: a.residual[l + 1].pointer, attentionResidual: a.attentionResidual[l].pointer,
+                inputRstd: a.inputRstd[l].pointer, postRstd: a.postRstd[l].pointer, normOut: a.normOut.pointer,
+                q: a.q[l].pointer, keys: a.k[l].pointer, values: a.v[l].pointer, logSumExp: a.logSumExp[l].pointer,
+                attention: a.attention[l].pointer, gate: a.gate[l].pointer, up: a.up[l].pointer, hidden: a.hidden.pointer,
+                attentionScratch: a.attentionScratch.pointer, positions: a.positions.baseAddress!,
+                documentStarts: a.documentStarts.baseAddress!)
+            forwardLayer(o, buffers, shape: shape)
         }
         RMSNorm.forward(out: a.finalNorm.pointer, rstd: a.finalRstd.pointer, inp: a.residual[c.numHiddenLayers].pointer,
-                        weight: p + layout.finalNorm, n: n, d: d, eps: eps, pool: pool)
+                        weight: p + layout.finalNorm, n: n, d: d, eps: Float(c.rmsNormEps), pool: pool)
     }
 
     private func runHead(_ a: Activations, tokenGradients: UnsafePointer<Float>?) {

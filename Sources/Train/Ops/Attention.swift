@@ -8,11 +8,16 @@ import Foundation
 /// document start in the block up to its last row), which skips the masked upper triangle
 /// and other documents' keys.
 ///
-/// Shapes (n = batch·length): q [n, heads·headDim], k and v [n, kvHeads·headDim],
-/// out [n, heads·headDim], lse [batch, heads, length], documentStarts [n].
+/// Shapes (n = batch·length): q [n, heads·headDim], k and v [batch, past + length, kvHeads·headDim],
+/// out [n, heads·headDim], lse [batch, heads, length], documentStarts [n] (key indices).
+/// With `past` > 0 (inference with a KV cache) the queries are the last `length` of
+/// `past + length` positions: query t sees keys up to past + t. Training has past = 0.
 enum Attention {
     struct Shape {
         let batch: Int, length: Int, heads: Int, kvHeads: Int, headDim: Int
+        /// Positions before the first query whose keys and values are already in k and v.
+        var past = 0
+        var keyLength: Int { past + length }
         var queryStride: Int { heads * headDim }
         var kvStride: Int { kvHeads * headDim }
         var groupSize: Int { heads / kvHeads }
@@ -22,32 +27,32 @@ enum Attention {
     static let blockRows = 64
 
     /// Floats of scratch memory each worker slot needs.
-    static func scratchPerWorker(length: Int) -> Int { 2 * min(blockRows, length) * length }
+    static func scratchPerWorker(length: Int, past: Int = 0) -> Int { 2 * min(blockRows, length) * (past + length) }
 
     static func forward(out: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
                         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                         documentStarts: UnsafePointer<Int32>, shape s: Shape,
                         scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
-        let T = s.length, D = s.headDim
+        let T = s.length, P = s.past, D = s.headDim
         pool.forEach(s.batch * s.kvHeads) { slot, task in
             let b = task / s.kvHeads, g = task % s.kvHeads
-            let scores = scratch + slot * scratchPerWorker(length: T)
+            let scores = scratch + slot * scratchPerWorker(length: T, past: P)
             let starts = documentStarts + b * T
-            let kg = k + b * T * s.kvStride + g * D
-            let vg = v + b * T * s.kvStride + g * D
+            let kg = k + b * s.keyLength * s.kvStride + g * D
+            let vg = v + b * s.keyLength * s.kvStride + g * D
             for h in g * s.groupSize..<(g + 1) * s.groupSize {
                 let qh = q + b * T * s.queryStride + h * D
                 let oh = out + b * T * s.queryStride + h * D
                 let lseRow = lse + (b * s.heads + h) * T
                 for r0 in stride(from: 0, to: T, by: blockRows) {
                     let r1 = min(T, r0 + blockRows), rows = r1 - r0
-                    let c0 = Int(starts[r0]), cols = r1 - c0
+                    let c0 = Int(starts[r0]), cols = P + r1 - c0
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(cols), Int32(D),
                                 s.scale, qh + r0 * s.queryStride, Int32(s.queryStride), kg + c0 * s.kvStride, Int32(s.kvStride),
                                 0, scores, Int32(cols))
                     for t in r0..<r1 {
                         let row = scores + (t - r0) * cols
-                        let lo = Int(starts[t]) - c0, hi = t - c0
+                        let lo = Int(starts[t]) - c0, hi = P + t - c0
                         let m = FastMath.maximum(row + lo, count: hi - lo + 1)
                         let sum = FastMath.expShiftedSum(row + lo, count: hi - lo + 1, shift: m)
                         let inverse = 1 / sum
@@ -71,6 +76,7 @@ enum Attention {
                          q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                          documentStarts: UnsafePointer<Int32>, shape s: Shape,
                          scratch: UnsafeMutablePointer<Float>, pool: WorkerPool) {
+        precondition(s.past == 0, "attention backward runs on whole sequences, without a KV cache")
         let T = s.length, D = s.headDim
         pool.forEach(s.batch * s.kvHeads) { slot, task in
             let b = task / s.kvHeads, g = task % s.kvHeads
