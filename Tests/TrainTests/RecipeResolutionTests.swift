@@ -106,7 +106,7 @@ import Testing
     @Test(.enabled(if: FileManager.default.fileExists(atPath: recipes.path), "recipes/dpo-shift is not in this checkout"))
     func everyShippedRecipeLoadsWithThePapersSettings() throws {
         let files = try FileManager.default.contentsOfDirectory(at: Self.recipes, includingPropertiesForKeys: nil).filter { $0.pathExtension == "yaml" }
-        #expect(files.count == 5)
+        #expect(files.count == 9)
         let paper = WorkspaceLimits(maxLength: 2048, maxPromptLength: 1792, truncationMode: "keep_end")
         var lambdas: [LambdaSchedule] = []
         for url in files {
@@ -117,8 +117,9 @@ import Testing
             #expect(s.pairsPerBatch * s.training.gradientAccumulation == 128, "\(url.lastPathComponent)")
             lambdas.append(s.lambda)
         }
-        for l in [0.75, 0.85, 0.95] { #expect(lambdas.contains(.fixed(l))) }
-        #expect(lambdas.contains { if case .linearIncrease = $0 { true } else { false } })
-        #expect(lambdas.contains { if case .linearDecrease = $0 { true } else { false } })
+        // The paper's grid: λ (or λ_min, with λ_max 1) ∈ {0.75, 0.85, 0.95}, fixed and both linear schedules.
+        for l in [0.75, 0.85, 0.95] {
+            #expect(lambdas.contains(.fixed(l)) && lambdas.contains(.linearIncrease(min: l, max: 1)) && lambdas.contains(.linearDecrease(min: l, max: 1)), "λ \(l)")
+        }
     }
 }
