@@ -14,7 +14,11 @@
 #   5. eval each run on the test split (reference log-probs of the test pairs computed once
 #      with the released model and stored) and print the compare table.
 #
-# Everything lands in $WS (default .cache/real-dpo-shift); the table in $WS/compare.txt.
+# Everything lands in $WS (default .cache/real-dpo-shift); the table in $WS/compare.txt. A
+# stage whose output is already there is skipped, so an interrupted run continues (FRESH=1
+# starts over). Training evaluates nothing (--eval-every 0): `pref eval` does it afterwards.
+# CHECK=1 then checks every eval against transformers with scripts/eval-golden.py (PYTHON
+# with torch, transformers, gguf).
 #
 #   bash scripts/real-dpo-shift.sh                     # about 50 minutes on 2 cores
 #   MINUTES=2 bash scripts/real-dpo-shift.sh           # a quick look
@@ -45,48 +49,76 @@ fi
 say() { echo "== $(date -u +%H:%M:%S) $*"; }
 run() { local verb="$1"; shift; "$PREF" "$verb" --workspace "$WS" "$@"; }
 
-rm -rf "$WS"
+[ "${FRESH:-0}" = 1 ] && rm -rf "$WS"
 mkdir -p "$WS"
 MODEL="$WS/SmolLM2-135M-Instruct"
-say "import $GGUF"
-"$PREF" model import "$GGUF" --to "$MODEL" --quiet
-
-say "ingest, split (the sources' own train/test), pairs, tokenize (max length $MAX_LENGTH, prompt $MAX_PROMPT)"
-run ingest "$DATA/train_prefs.jsonl" "$DATA/test_prefs.jsonl" --quiet
-run split --test 0.05 --quiet
-run pairs --strategy binarized --quiet   # ties (score_chosen == score_rejected) never make a pair
-run tokenize --tokenizer "$MODEL" --max-length "$MAX_LENGTH" --max-prompt-length "$MAX_PROMPT" --quiet --json > "$WS/tokenize.json"
+if [ ! -f "$WS/tokenize.json" ]; then
+    say "import $GGUF"
+    "$PREF" model import "$GGUF" --to "$MODEL" --quiet
+    say "ingest, split (the sources' own train/test), pairs, tokenize (max length $MAX_LENGTH, prompt $MAX_PROMPT)"
+    run ingest "$DATA/train_prefs.jsonl" "$DATA/test_prefs.jsonl" --quiet
+    run split --test 0.05 --quiet
+    run pairs --strategy binarized --quiet   # ties (score_chosen == score_rejected) never make a pair
+    run tokenize --tokenizer "$MODEL" --max-length "$MAX_LENGTH" --max-prompt-length "$MAX_PROMPT" --quiet --json > "$WS/tokenize.json.part"
+    mv "$WS/tokenize.json.part" "$WS/tokenize.json"
+fi
 cat "$WS/tokenize.json"; echo
 
-say "eval of the released model (no reference: perplexity and log-probs)"
-run eval --model "$MODEL" --threads "$THREADS" --quiet | tee "$WS/eval-base.txt"
+if [ ! -f "$MODEL/eval/eval.json" ]; then
+    say "eval of the released model (no reference: perplexity and log-probs)"
+    run eval --model "$MODEL" --threads "$THREADS" --quiet > "$WS/eval-base.txt"
+fi
+cat "$WS/eval-base.txt"
 
 common=(--stage dpo --from "$MODEL" --lr "$LR" --beta "$BETA" --pairs-per-batch "$PAIRS" --grad-accum "$ACCUM"
-        --lr-schedule linear --warmup-ratio 0.1 --reference-logps on-demand --eval-every 1000000 --save-every 1000000
+        --lr-schedule linear --warmup-ratio 0.1 --reference-logps on-demand --eval-every 0 --save-every 0
         --threads "$THREADS" --seed 42)
 
-say "timing probe: one optimizer step (reference log-probs of its batch included)"
-start=$(date +%s.%N)
-run train "${common[@]}" --run probe --max-steps 1 --quiet > /dev/null
-probe=$(echo "$(date +%s.%N) - $start" | bc -l)
-STEPS=$(echo "s = ($MINUTES * 60) / $probe; if (s < 1) 1 else s / 1" | bc)
-echo "one step took ${probe}s → $STEPS steps of $((PAIRS * ACCUM)) pairs per run"
-rm -rf "$WS/runs/probe"
+if [ ! -f "$WS/steps" ]; then
+    # One step's wall time, model loading and its batch's reference log-probs included (the
+    # first run computes every batch's; the later ones find them stored and run faster).
+    say "timing probe: one optimizer step"
+    rm -rf "$WS/runs/probe"
+    start=$(date +%s.%N)
+    run train "${common[@]}" --run probe --max-steps 1 --quiet > /dev/null
+    step=$(echo "$(date +%s.%N) - $start" | bc -l)
+    rm -rf "$WS/runs/probe"
+    echo "$(echo "s = ($MINUTES * 60) / $step; if (s < 1) 1 else s / 1" | bc)" > "$WS/steps"
+    echo "one step took ${step}s"
+fi
+STEPS=$(cat "$WS/steps")
+echo "$STEPS steps of $((PAIRS * ACCUM)) pairs per run"
 
 for spec in "dpo none" "shift-fixed-$SHIFT_LAMBDA fixed:$SHIFT_LAMBDA" "shift-linear-decrease-$SHIFT_LAMBDA linear-decrease:$SHIFT_LAMBDA"; do
     set -- $spec
-    say "train $1 (--shift $2, $STEPS steps)"
-    start=$(date +%s)
-    run train "${common[@]}" --run "$1" --shift "$2" --max-steps "$STEPS" --quiet
-    echo "$1: $(( $(date +%s) - start )) s"
+    if [ ! -f "$WS/runs/$1/run.json" ]; then
+        say "train $1 (--shift $2, $STEPS steps)"
+        rm -rf "$WS/runs/$1"
+        start=$(date +%s)
+        run train "${common[@]}" --run "$1" --shift "$2" --max-steps "$STEPS" --quiet
+        echo "$1: $(( $(date +%s) - start )) s"
+    fi
     tail -n 1 "$WS/runs/$1/metrics.jsonl"
 done
 
 for name in dpo "shift-fixed-$SHIFT_LAMBDA" "shift-linear-decrease-$SHIFT_LAMBDA"; do
-    say "eval $name"
-    run eval --run "$name" --threads "$THREADS" --quiet > "$WS/eval-$name.txt"
+    if [ ! -f "$WS/runs/$name/eval/eval.json" ]; then
+        say "eval $name"
+        run eval --run "$name" --threads "$THREADS" --quiet > "$WS/eval-$name.txt"
+    fi
     cat "$WS/eval-$name.txt"
 done
 
 say "compare"
 run compare "$MODEL" dpo "shift-fixed-$SHIFT_LAMBDA" "shift-linear-decrease-$SHIFT_LAMBDA" --quiet | tee "$WS/compare.txt"
+
+if [ "${CHECK:-0}" = 1 ]; then
+    PYTHON="${PYTHON:-python3}"
+    say "transformers check of the released model's eval (loaded from the GGUF by transformers)"
+    "$PYTHON" scripts/eval-golden.py --workspace "$WS" --eval-json "$MODEL/eval/eval.json" --gguf "$GGUF" --threads "$THREADS"
+    for name in dpo "shift-fixed-$SHIFT_LAMBDA" "shift-linear-decrease-$SHIFT_LAMBDA"; do
+        say "transformers check of $name's eval (reference: the released model from the GGUF)"
+        "$PYTHON" scripts/eval-golden.py --workspace "$WS" --eval-json "$WS/runs/$name/eval/eval.json" --model "$WS/runs/$name" \
+            --ref-gguf "$GGUF" --threads "$THREADS"
+    done
+fi
