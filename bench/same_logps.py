@@ -54,7 +54,7 @@ for seed in (1, 2):
     model_class(config).float().save_pretrained(folder, safe_serialization=True)
     folders.append(folder)
 
-run = subprocess.run([pref, "eval", "--quiet", "--workspace", ws, "--run", folders[0], "--ref", folders[1],
+run = subprocess.run([pref, "eval", "--quiet", "--workspace", ws, "--run", folders[0], "--ref", folders[1], "--beta", "0.1",
                       "--threads", str(threads)], check=True, stdout=subprocess.DEVNULL)
 pairs = json.load(open(os.path.join(folders[0], "eval", "eval.json")))["pairs"]
 ours = {k: sorted(p[k] for p in pairs) for k in ("logp_chosen", "logp_rejected", "ref_logp_chosen", "ref_logp_rejected")}
