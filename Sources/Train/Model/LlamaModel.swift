@@ -18,9 +18,11 @@ public final class LlamaModel: @unchecked Sendable {
     private var rope: RoPETable
     /// Set by `forward`, consumed by `backward`.
     private var pendingBackward = false
-    /// `forward` keeps the batch's softmax numerators for `backward` when they fit in this
-    /// many bytes (saving a second LM-head product); otherwise `backward` recomputes them.
-    public var logitCacheLimitBytes = 512 << 20
+    /// `forward` keeps softmax numerators for `backward` (saving their second LM-head product)
+    /// for as many of the batch's positions as fit in this many bytes; `backward` recomputes
+    /// the rest in chunks. A budget, not a size: at vocabulary 8K a 4K-token DPO batch fits
+    /// whole, while at 152K (Qwen2) a 512-token sequence never holds tokens × vocab floats.
+    public var logitCacheLimitBytes = 128 << 20
 
     public init(config: ModelConfig, threads: Int) throws(TrainError) {
         try config.validate()
@@ -68,11 +70,12 @@ public final class LlamaModel: @unchecked Sendable {
     /// the loss weight is 0). With `keepForBackward` (the default) it keeps what `backward`
     /// needs; evaluation passes false and keeps no logits.
     public func forward(_ batch: TokenBatch, keepForBackward: Bool = true) throws(TrainError) -> [Float] {
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: keepForBackward)
         runLayersForward(acts)
-        let cacheBytes = acts.n * config.vocabSize * MemoryLayout<Float>.stride
-        if keepForBackward && cacheBytes <= logitCacheLimitBytes {
-            if (acts.logitCache?.capacity ?? 0) < acts.n { acts.logitCache = LogitCacheBuffers(n: acts.n, vocab: config.vocabSize) }
+        let cacheRows = keepForBackward ? min(acts.n, logitCacheLimitBytes / (config.vocabSize * MemoryLayout<Float>.stride)) : 0
+        if cacheRows > 0 {
+            if (acts.logitCache?.capacity ?? 0) < cacheRows { acts.logitCache = LogitCacheBuffers(rows: cacheRows, vocab: config.vocabSize) }
+            acts.logitCache?.rows = cacheRows
         } else {
             acts.logitCache = nil
         }
@@ -110,7 +113,7 @@ public final class LlamaModel: @unchecked Sendable {
     @discardableResult
     public func forwardBackwardCrossEntropy(_ batch: TokenBatch, normalizer: Double) throws(TrainError) -> Double {
         guard normalizer > 0 else { throw .invalidBatch("cross-entropy normalizer must be positive") }
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: true)
         acts.logitCache = nil
         runLayersForward(acts)
         let g = acts.gradients.tokenGradients.pointer
@@ -128,7 +131,7 @@ public final class LlamaModel: @unchecked Sendable {
 
     /// Full logits [rows, length, vocab] (for tests, evaluation and generation).
     public func logits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: false)
         acts.logitCache?.filled = false
         runLayersForward(acts)
         pendingBackward = false
@@ -144,7 +147,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// Logits of each row's last position only, [rows, vocab]: what greedy or sampled
     /// generation needs (without a KV cache, each call recomputes the whole prefix).
     public func lastPositionLogits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: false)
         acts.logitCache?.filled = false
         runLayersForward(acts)
         pendingBackward = false
@@ -163,7 +166,9 @@ public final class LlamaModel: @unchecked Sendable {
         return out
     }
 
-    private func prepare(_ batch: TokenBatch) throws(TrainError) -> Activations {
+    /// The activations for `batch`: reused when they fit, else grown. `keepingLayers` false
+    /// (no backward pass follows) makes do with one layer's buffers.
+    private func prepare(_ batch: TokenBatch, keepingLayers: Bool) throws(TrainError) -> Activations {
         try batch.validate(vocabSize: config.vocabSize)
         if let window = config.slidingWindow, batch.length > window {
             throw .invalidBatch("sequences of \(batch.length) tokens exceed the model's sliding_window \(window); use --max-length \(window) or less")
@@ -172,19 +177,23 @@ public final class LlamaModel: @unchecked Sendable {
             rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: batch.length)
         }
         let acts: Activations
-        if let existing = activations, existing.fits(rows: batch.rows, length: batch.length) {
+        if let existing = activations, existing.fits(rows: batch.rows, length: batch.length, keepingLayers: keepingLayers) {
             acts = existing
         } else {
             // Grow to cover both the old and the new shape, so alternating shapes settle.
             let tokens = max(batch.tokenCount, activations?.tokenCapacity ?? 0)
             let length = max(batch.length, activations?.lengthCapacity ?? 0)
+            let keep = keepingLayers || activations?.keepsLayers == true
             activations = nil
-            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, slots: pool.slots)
+            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, keepsLayers: keep, slots: pool.slots)
             activations = acts
         }
         acts.load(batch)
         return acts
     }
+
+    /// Layers whose activations the current buffers hold (1 after forward-only passes only).
+    var keptLayerActivations: Int { activations?.q.count ?? 0 }
 
     /// Frees the activation memory (it is reallocated on the next pass).
     public func releaseActivations() { activations = nil }
@@ -200,37 +209,38 @@ public final class LlamaModel: @unchecked Sendable {
         Embedding.forward(out: a.residual[0].pointer, tokens: a.inputs.baseAddress!, table: p + layout.embedding,
                           n: n, d: d, pool: pool)
         for (l, o) in layout.layers.enumerated() {
-            let x = a.residual[l].pointer
-            RMSNorm.forward(out: a.normOut.pointer, rstd: a.inputRstd[l].pointer, inp: x, weight: p + o.inputNorm,
+            let s = a.slot(l)
+            let x = a.residual[s].pointer
+            RMSNorm.forward(out: a.normOut.pointer, rstd: a.inputRstd[s].pointer, inp: x, weight: p + o.inputNorm,
                             n: n, d: d, eps: eps, pool: pool)
-            Linear.forward(out: a.q[l].pointer, inp: a.normOut.pointer, weight: p + o.qWeight, bias: o.qBias.map { p + $0 },
+            Linear.forward(out: a.q[s].pointer, inp: a.normOut.pointer, weight: p + o.qWeight, bias: o.qBias.map { p + $0 },
                            n: n, inDim: d, outDim: c.queryDim, pool: pool)
-            Linear.forward(out: a.k[l].pointer, inp: a.normOut.pointer, weight: p + o.kWeight, bias: o.kBias.map { p + $0 },
+            Linear.forward(out: a.k[s].pointer, inp: a.normOut.pointer, weight: p + o.kWeight, bias: o.kBias.map { p + $0 },
                            n: n, inDim: d, outDim: c.keyValueDim, pool: pool)
-            Linear.forward(out: a.v[l].pointer, inp: a.normOut.pointer, weight: p + o.vWeight, bias: o.vBias.map { p + $0 },
+            Linear.forward(out: a.v[s].pointer, inp: a.normOut.pointer, weight: p + o.vWeight, bias: o.vBias.map { p + $0 },
                            n: n, inDim: d, outDim: c.keyValueDim, pool: pool)
-            RoPE.forward(a.q[l].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numAttentionHeads, table: rope, pool: pool)
-            RoPE.forward(a.k[l].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numKeyValueHeads, table: rope, pool: pool)
-            Attention.forward(out: a.attention[l].pointer, lse: a.logSumExp[l].pointer, q: a.q[l].pointer, k: a.k[l].pointer,
-                              v: a.v[l].pointer, documentStarts: a.documentStarts.baseAddress!, shape: shape,
+            RoPE.forward(a.q[s].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numAttentionHeads, table: rope, pool: pool)
+            RoPE.forward(a.k[s].pointer, positions: a.positions.baseAddress!, n: n, heads: c.numKeyValueHeads, table: rope, pool: pool)
+            Attention.forward(out: a.attention[s].pointer, lse: a.logSumExp[s].pointer, q: a.q[s].pointer, k: a.k[s].pointer,
+                              v: a.v[s].pointer, documentStarts: a.documentStarts.baseAddress!, shape: shape,
                               scratch: a.attentionScratch.pointer, pool: pool)
-            let mid = a.attentionResidual[l].pointer
+            let mid = a.attentionResidual[s].pointer
             mid.update(from: x, count: n * d)
-            Linear.forward(out: mid, inp: a.attention[l].pointer, weight: p + o.oWeight, bias: o.oBias.map { p + $0 },
+            Linear.forward(out: mid, inp: a.attention[s].pointer, weight: p + o.oWeight, bias: o.oBias.map { p + $0 },
                            n: n, inDim: c.queryDim, outDim: d, accumulate: true, pool: pool)
-            RMSNorm.forward(out: a.normOut.pointer, rstd: a.postRstd[l].pointer, inp: mid, weight: p + o.postNorm,
+            RMSNorm.forward(out: a.normOut.pointer, rstd: a.postRstd[s].pointer, inp: mid, weight: p + o.postNorm,
                             n: n, d: d, eps: eps, pool: pool)
-            Linear.forward(out: a.gate[l].pointer, inp: a.normOut.pointer, weight: p + o.gate, bias: nil,
+            Linear.forward(out: a.gate[s].pointer, inp: a.normOut.pointer, weight: p + o.gate, bias: nil,
                            n: n, inDim: d, outDim: F, pool: pool)
-            Linear.forward(out: a.up[l].pointer, inp: a.normOut.pointer, weight: p + o.up, bias: nil,
+            Linear.forward(out: a.up[s].pointer, inp: a.normOut.pointer, weight: p + o.up, bias: nil,
                            n: n, inDim: d, outDim: F, pool: pool)
-            SwiGLU.forward(out: a.hidden.pointer, gate: a.gate[l].pointer, up: a.up[l].pointer, count: n * F, pool: pool)
-            let next = a.residual[l + 1].pointer
+            SwiGLU.forward(out: a.hidden.pointer, gate: a.gate[s].pointer, up: a.up[s].pointer, count: n * F, pool: pool)
+            let next = a.residual[a.slot(l + 1)].pointer
             next.update(from: mid, count: n * d)
             Linear.forward(out: next, inp: a.hidden.pointer, weight: p + o.down, bias: nil,
                            n: n, inDim: F, outDim: d, accumulate: true, pool: pool)
         }
-        RMSNorm.forward(out: a.finalNorm.pointer, rstd: a.finalRstd.pointer, inp: a.residual[c.numHiddenLayers].pointer,
+        RMSNorm.forward(out: a.finalNorm.pointer, rstd: a.finalRstd.pointer, inp: a.residual[a.slot(c.numHiddenLayers)].pointer,
                         weight: p + layout.finalNorm, n: n, d: d, eps: eps, pool: pool)
     }
 
@@ -239,7 +249,7 @@ public final class LlamaModel: @unchecked Sendable {
         let dx = tokenGradients == nil ? nil : a.gradients.norm.pointer
         let dweight = tokenGradients == nil ? nil : gradients.pointer + layout.lmHead
         let cache = a.logitCache.map {
-            LogProbHead.Cache(numerators: $0.numerators.pointer, sums: $0.sums.pointer, filled: $0.filled)
+            LogProbHead.Cache(numerators: $0.numerators.pointer, sums: $0.sums.pointer, rows: $0.rows, filled: $0.filled)
         }
         LogProbHead.run(x: a.finalNorm.pointer, weight: p + layout.lmHead, targets: a.targets.baseAddress!,
                         n: a.n, d: config.hiddenSize, vocab: config.vocabSize, logProbs: a.logProbs.pointer,
