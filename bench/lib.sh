@@ -13,8 +13,11 @@ ROOT="$(cd "$BENCH_DIR/.." && pwd)"
 OUT_DIR="$BENCH_DIR/out"
 mkdir -p "$OUT_DIR"
 
-# bench_venv [PKG...]: makes bench/.venv once and installs what is missing.
+# bench_venv [PKG...]: makes bench/.venv once and installs what is missing. With
+# BENCH_PYTHON set (an interpreter that already has the peers, e.g. a shared venv with torch),
+# the benches use it as it is and install nothing into it.
 bench_venv() {
+    if [ -n "${BENCH_PYTHON:-}" ]; then PY=$BENCH_PYTHON; return; fi
     if [ ! -x "$BENCH_DIR/.venv/bin/python" ]; then python3 -m venv "$BENCH_DIR/.venv"; fi
     if [ $# -gt 0 ]; then "$BENCH_DIR/.venv/bin/pip" install -q --disable-pip-version-check "$@" >&2; fi
     PY="$BENCH_DIR/.venv/bin/python"
@@ -27,6 +30,7 @@ bench_venv() {
 bench_torch_venv() {
     bench_venv
     if "$PY" -c "import torch, transformers" 2>/dev/null; then return; fi
+    if [ -n "${BENCH_PYTHON:-}" ]; then echo "BENCH_PYTHON=$BENCH_PYTHON cannot import torch and transformers" >&2; return 1; fi
     local pip=("$BENCH_DIR/.venv/bin/pip" install -q --disable-pip-version-check) wheel
     wheel=$(ls "${PIP_FIND_LINKS:-/nonexistent}"/torch-*+cpu*.whl 2>/dev/null | tail -1 || true)
     if [ -n "$wheel" ]; then
@@ -113,24 +117,34 @@ bench_end() {
     echo "$BENCH_NAME: PASS"
 }
 
-# bench_training AREA NAME CONFIG MEMORY_TARGET (bench/train, bench/dpo): runs the caller's
-# `run_pref R` and `run_peer R` (each writes OUT/NAME-SIDE-R.json) alternately for ROUNDS
-# rounds, keeps each side's best round (bench/best_rounds.py), checks that both trained a model
-# of the same size on the same tokens per step and that pref's log-probs equal PyTorch's on the
-# same weights (bench/same_logps.py), then judges speed (≥1.0x) and peak memory.
+# bench_training AREA NAME CONFIG MEMORY_TARGET [MEMORY_BASIS [LOGP_ROWS]] (bench/train,
+# bench/dpo): runs the caller's `run_pref R` and `run_peer R` (each writes
+# OUT/NAME-SIDE-R.json) alternately for ROUNDS rounds, keeps each side's best round
+# (bench/best_rounds.py: tokens/s, peak RSS, FLOP/s and the fraction of the sgemm peak in
+# OUT/sgemm-peak.json when the caller measured one), checks that both trained a model of the
+# same size on the same tokens per step and that pref's log-probs equal PyTorch's on the same
+# weights (bench/same_logps.py, on LOGP_ROWS demo pairs), then judges speed (≥1.0x) and peak
+# memory. MEMORY_BASIS "full" compares whole-process peaks; "net" subtracts the peer's own
+# interpreter and library baseline (its RSS after importing torch and transformers, before
+# building the model) from the peer's peak, and counts pref's peak in full.
 bench_training() {
-    local area=$1 name=$2 config=$3 memory_target=$4 same=yes round LOGP_PAIRS=?
+    local area=$1 name=$2 config=$3 memory_target=$4 basis=${5:-full} logp_rows=${6:-24} same=yes round LOGP_PAIRS=?
     for round in $(seq 1 "$ROUNDS"); do
         if [ $((round % 2)) = 1 ]; then run_pref "$round"; run_peer "$round"; else run_peer "$round"; run_pref "$round"; fi
     done
-    "$PY" "$BENCH_DIR/best_rounds.py" "$OUT" "$name" "$ROUNDS"
+    "$PY" "$BENCH_DIR/best_rounds.py" "$OUT" "$name" "$ROUNDS" "$config"
     source "$OUT/$name.env"
     bench_same "$area: model size and tokens per step" "$PREF_WORK" "$PEER_WORK" "$SAME_WORK"
-    "$PY" "$BENCH_DIR/same_logps.py" "$PREF" "$config" "$OUT" "$THREADS" || same=no
+    "$PY" "$BENCH_DIR/same_logps.py" "$PREF" "$config" "$OUT" "$THREADS" "$logp_rows" || same=no
     source "$OUT/logps-$(basename "$config" .json).env" 2>/dev/null || true
     bench_same "$area: log-probs vs PyTorch, same weights" "$LOGP_PAIRS test pairs" "$LOGP_PAIRS test pairs" "$same"
     bench_check "$area: speed, $THREADS threads each" "$PREF_TPS tokens/s" "$PEER_TPS tokens/s" "$(ratio "$PREF_TPS" "$PEER_TPS")" 1.0
-    bench_check "$area: peak memory (peer MiB / pref MiB)" "$PREF_MIB MiB" "$PEER_MIB MiB" "$(ratio "$PEER_MIB" "$PREF_MIB")" "$memory_target"
+    if [ "$basis" = net ]; then
+        bench_check "$area: peak memory (peer MiB − its $PEER_BASE_MIB MiB baseline / pref MiB)" "$PREF_MIB MiB" \
+            "$PEER_NET_MIB MiB ($PEER_MIB − $PEER_BASE_MIB)" "$(ratio "$PEER_NET_MIB" "$PREF_MIB")" "$memory_target"
+    else
+        bench_check "$area: peak memory (peer MiB / pref MiB)" "$PREF_MIB MiB" "$PEER_MIB MiB" "$(ratio "$PEER_MIB" "$PREF_MIB")" "$memory_target"
+    fi
 }
 
 # bench_summary FILE NAME...: writes the rows of the named benches as one Markdown table, in

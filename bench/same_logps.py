@@ -2,19 +2,23 @@
 """The answer check of bench/train and bench/dpo: pref and PyTorch give the same sequence
 log-probs for the model configuration the bench times.
 
-PyTorch builds transformers' LlamaForCausalLM from CONFIG twice (seeds 1 and 2, weights drawn
+PyTorch builds transformers' model for CONFIG's model_type (LlamaForCausalLM, Qwen2ForCausalLM) twice (seeds 1 and 2, weights drawn
 with std 0.2 so that the outputs are far from uniform and a wrong operation shows) and saves
 both as HF folders. `pref eval` scores the test pairs of a small workspace (the first 24 demo
 pairs, split half and half, chatml, a 2,048-token BPE trained by pref) with the first as the
 model and the second as the reference; PyTorch scores the same token ids, read from pref's
-shards. The summed response log-probs of chosen and rejected under both models must agree
+shards. Each model is freed once saved and loaded again to be scored, so at most one is in memory
+alongside pref's two. The summed response log-probs of chosen and rejected under both models must agree
 within a relative 1e-4 (Float32 on both sides, different summation orders).
 Prints one line; exits 0 when they agree, 1 when not.
-Usage: same_logps.py PREF CONFIG.json OUT_DIR THREADS
+ROWS demo pairs (default 24) make the workspace: fewer for large models, whose PyTorch forward
+passes take seconds each.
+Usage: same_logps.py PREF CONFIG.json OUT_DIR THREADS [ROWS]
 """
 import json, os, subprocess, sys
 import torch
-from transformers import LlamaConfig, LlamaForCausalLM
+import transformers
+from transformers import AutoConfig
 from transformers.utils import logging
 
 logging.disable_progress_bar()
@@ -25,9 +29,9 @@ sys.path.insert(0, here)
 from shards import preference_examples
 
 TOLERANCE = 1e-4
-ROWS = 24
+ROWS = int(sys.argv[5]) if len(sys.argv) > 5 else 24
 torch.set_num_threads(threads)
-ws = os.path.join(out, "logps-workspace")
+ws = os.path.join(out, f"logps-workspace-{ROWS}")
 done = os.path.join(ws, f"tokenized-{ROWS}")
 if not os.path.exists(done):
     subprocess.run(["rm", "-rf", ws], check=True)
@@ -40,19 +44,19 @@ if not os.path.exists(done):
         subprocess.run([pref, args[0], "--quiet", "--workspace", ws, *args[1:]], check=True, stdout=subprocess.DEVNULL)
     open(done, "w").close()
 
-cfg = {k: v for k, v in json.load(open(config_path)).items() if k != "model_type"}
+config = AutoConfig.for_model(**json.load(open(config_path)), initializer_range=0.2)
+model_class = transformers.MODEL_FOR_CAUSAL_LM_MAPPING[type(config)]
 name = os.path.splitext(os.path.basename(config_path))[0]
-models = []
+folders = []
 for seed in (1, 2):
     torch.manual_seed(seed)
-    model = LlamaForCausalLM(LlamaConfig(**cfg, initializer_range=0.2)).float().eval()
     folder = os.path.join(out, f"logps-{name}-seed{seed}")
-    model.save_pretrained(folder, safe_serialization=True)
-    models.append((model, folder))
+    model_class(config).float().save_pretrained(folder, safe_serialization=True)
+    folders.append(folder)
 
-run = subprocess.run([pref, "eval", "--quiet", "--workspace", ws, "--run", models[0][1], "--ref", models[1][1],
+run = subprocess.run([pref, "eval", "--quiet", "--workspace", ws, "--run", folders[0], "--ref", folders[1], "--beta", "0.1",
                       "--threads", str(threads)], check=True, stdout=subprocess.DEVNULL)
-pairs = json.load(open(os.path.join(models[0][1], "eval", "eval.json")))["pairs"]
+pairs = json.load(open(os.path.join(folders[0], "eval", "eval.json")))["pairs"]
 ours = {k: sorted(p[k] for p in pairs) for k in ("logp_chosen", "logp_rejected", "ref_logp_chosen", "ref_logp_rejected")}
 
 @torch.no_grad()
@@ -63,10 +67,13 @@ def logp(model, prompt, response):
     return token_logps[len(prompt) - 1:].sum().item()
 
 theirs = {k: [] for k in ours}
-for _, _, p, c, r in preference_examples(ws, "test"):
-    for (model, _), prefix in zip(models, ("", "ref_")):
+examples = list(preference_examples(ws, "test"))
+for folder, prefix in zip(folders, ("", "ref_")):
+    model = model_class.from_pretrained(folder, dtype=torch.float32).eval()
+    for _, _, p, c, r in examples:
         theirs[prefix + "logp_chosen"].append(logp(model, p, c))
         theirs[prefix + "logp_rejected"].append(logp(model, p, r))
+    del model
 theirs = {k: sorted(v) for k, v in theirs.items()}
 n = len(pairs)
 same = all(len(theirs[k]) == n for k in ours)

@@ -64,7 +64,7 @@ struct TrainCommand: ParsableCommand {
             ? try Performance.benchmarkDPO(model: loaded, pairs: pairsPerBatch, promptLength: promptLength, responseLength: responseLength, steps: steps)
             : try Performance.benchmarkTraining(model: loaded, rows: rows, length: seqLen, steps: steps)
         let peak = Performance.sgemmPeak(pool: WorkerPool(threads: threads))
-        print(String(format: "{\"parameters\": %d, \"tokens_per_step\": %d, \"tokens_per_second\": %.1f, \"median_step_seconds\": %.4f, \"flops_per_second\": %.4e, \"sgemm_peak_flops_per_second\": %.4e, \"fraction_of_sgemm_peak\": %.3f, \"peak_rss_bytes\": %d, \"threads\": %d}",
+        print(String(format: "{\"parameters\": %ld, \"tokens_per_step\": %ld, \"tokens_per_second\": %.1f, \"median_step_seconds\": %.4f, \"flops_per_second\": %.4e, \"sgemm_peak_flops_per_second\": %.4e, \"fraction_of_sgemm_peak\": %.3f, \"peak_rss_bytes\": %ld, \"threads\": %ld}",
                      result.parameters, result.tokensPerStep, result.tokensPerSecond, result.stepSeconds.sorted()[result.stepSeconds.count / 2],
                      result.flopsPerSecond, peak, result.flopsPerSecond / peak, result.peakResidentBytes, threads))
     }

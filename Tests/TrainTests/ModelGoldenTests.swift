@@ -72,12 +72,14 @@ import Testing
     }
 
     /// The split forward/backward path (used by DPO) gives the same gradients as the fused one,
-    /// both with the logits kept from the forward pass and with them recomputed.
-    @Test(arguments: variants, [true, false])
-    func separateBackwardMatchesFused(variant: String, cacheLogits: Bool) throws {
+    /// with the logits kept from the forward pass for all, some (a budget below the batch's
+    /// size) or none of the positions, the rest recomputed.
+    @Test(arguments: variants, [1.0, 0.4, 0])
+    func separateBackwardMatchesFused(variant: String, cachedShare: Double) throws {
         let golden = try Golden(variant)
         let model = try golden.model()
-        model.logitCacheLimitBytes = cacheLogits ? 1 << 30 : 0
+        let cachedRows = Int(Double(golden.batch.tokenCount) * cachedShare)
+        model.logitCacheLimitBytes = cachedRows * golden.config.vocabSize * MemoryLayout<Float>.stride
         _ = try model.forward(golden.batch)
         let n = golden.batch.weightSum
         try model.backward(tokenGradients: golden.batch.lossWeights.map { -$0 / Float(n) })
@@ -121,6 +123,21 @@ import Testing
         expectClose(try model.logits(short.batch), try short.tensors.floats("logits"), relative: 1e-4, "logits after a larger batch")
         _ = try model.forwardBackwardCrossEntropy(short.batch, normalizer: short.batch.weightSum)
         try short.expectTensors(model.gradients, layout: model.layout, prefix: "grads.", tolerance: 1e-3)
+    }
+
+    /// A forward-only pass (evaluation, reference log-probs) keeps one layer's activations, not
+    /// every layer's, gives the golden log-probs, and a training pass after it still gives the
+    /// golden gradients.
+    @Test func forwardOnlyPassesKeepOneLayer() throws {
+        let golden = try Golden("llama_packed")
+        let model = try golden.model()
+        let logProbs = try model.forward(golden.batch, keepForBackward: false)
+        expectClose(logProbs, try golden.tensors.floats("token_logps"), relative: 1e-4, "forward-only token log-probs")
+        #expect(model.keptLayerActivations == 1)
+        _ = try model.forwardBackwardCrossEntropy(golden.batch, normalizer: golden.batch.weightSum)
+        #expect(model.keptLayerActivations == golden.config.numHiddenLayers)
+        try golden.expectTensors(model.gradients, layout: model.layout, prefix: "grads.", tolerance: 1e-3)
+        expectClose(try model.forward(golden.batch, keepForBackward: false), logProbs, relative: 1e-5, "forward-only after training")
     }
 
     /// One thread and two threads split the work differently but compute the same thing.

@@ -3,12 +3,22 @@
 /// (DPO pairs) reuse the memory. Normalised activations and the SwiGLU product are not
 /// kept: the backward pass recomputes them from the saved inputs and 1/rms, which is cheap
 /// and halves memory.
+///
+/// Without `keepsLayers` (forward-only passes: evaluation, reference log-probs, generation)
+/// every per-layer array holds one buffer that all layers reuse: a layer's input is dead once
+/// its attention residual is formed, so the next layer's input can overwrite it.
 final class Activations {
     let tokenCapacity: Int, lengthCapacity: Int
+    let keepsLayers: Bool
     private(set) var rows = 0, length = 0
     var n: Int { rows * length }
 
-    func fits(rows: Int, length: Int) -> Bool { rows * length <= tokenCapacity && length <= lengthCapacity }
+    func fits(rows: Int, length: Int, keepingLayers: Bool) -> Bool {
+        rows * length <= tokenCapacity && length <= lengthCapacity && (keepsLayers || !keepingLayers)
+    }
+
+    /// Index into the per-layer arrays for layer `l` (`residual` takes 0...layers).
+    @inline(__always) func slot(_ l: Int) -> Int { keepsLayers ? l : 0 }
 
     // Batch copies the kernels read through pointers.
     let inputs: UnsafeMutableBufferPointer<Int32>
@@ -43,11 +53,12 @@ final class Activations {
     private let config: ModelConfig
     private var backwardBuffers: BackwardBuffers?
 
-    init(config c: ModelConfig, tokenCapacity n: Int, lengthCapacity length: Int, slots: Int) {
+    init(config c: ModelConfig, tokenCapacity n: Int, lengthCapacity length: Int, keepsLayers: Bool, slots: Int) {
         self.config = c
         tokenCapacity = n
         lengthCapacity = length
-        let d = c.hiddenSize, layers = c.numHiddenLayers
+        self.keepsLayers = keepsLayers
+        let d = c.hiddenSize, layers = keepsLayers ? c.numHiddenLayers : 1
         func make(_ count: Int) -> [FloatBuffer] { (0..<layers).map { _ in FloatBuffer(count: count) } }
         func ints() -> UnsafeMutableBufferPointer<Int32> {
             let b = UnsafeMutableBufferPointer<Int32>.allocate(capacity: n)
@@ -55,7 +66,7 @@ final class Activations {
             return b
         }
         inputs = ints(); targets = ints(); positions = ints(); documentStarts = ints()
-        residual = (0...layers).map { _ in FloatBuffer(count: n * d) }
+        residual = (0..<(keepsLayers ? layers + 1 : 1)).map { _ in FloatBuffer(count: n * d) }
         attentionResidual = make(n * d)
         inputRstd = make(n); postRstd = make(n)
         q = make(n * c.queryDim); k = make(n * c.keyValueDim); v = make(n * c.keyValueDim)
@@ -79,7 +90,7 @@ final class Activations {
 
     /// Takes the batch's shape (which must fit) and copies its ids.
     func load(_ batch: TokenBatch) {
-        precondition(fits(rows: batch.rows, length: batch.length), "batch exceeds the activation capacity")
+        precondition(batch.tokenCount <= tokenCapacity && batch.length <= lengthCapacity, "batch exceeds the activation capacity")
         rows = batch.rows
         length = batch.length
         _ = inputs.update(from: batch.inputs)
@@ -93,6 +104,7 @@ final class Activations {
     /// Gradient buffers, allocated on the first backward pass (forward-only models such as a
     /// DPO reference never pay for them).
     var gradients: BackwardBuffers {
+        precondition(keepsLayers, "a backward pass needs the activations of every layer")
         if let backwardBuffers { return backwardBuffers }
         let b = BackwardBuffers(config: config, n: tokenCapacity)
         backwardBuffers = b
@@ -121,16 +133,17 @@ final class BackwardBuffers {
     }
 }
 
-/// Storage behind `LogProbHead.Cache`.
+/// Storage behind `LogProbHead.Cache`: the first `rows` token positions of a batch.
 final class LogitCacheBuffers {
     let numerators: FloatBuffer
     let sums: FloatBuffer
+    var rows = 0
     var filled = false
 
     var capacity: Int { sums.count }
 
-    init(n: Int, vocab: Int) {
-        numerators = FloatBuffer(count: n * vocab)
-        sums = FloatBuffer(count: n)
+    init(rows: Int, vocab: Int) {
+        numerators = FloatBuffer(count: rows * vocab)
+        sums = FloatBuffer(count: rows)
     }
 }

@@ -19,9 +19,11 @@ public final class LlamaModel: @unchecked Sendable {
     private(set) var rope: RoPETable
     /// Set by `forward`, consumed by `backward`.
     private var pendingBackward = false
-    /// `forward` keeps the batch's softmax numerators for `backward` when they fit in this
-    /// many bytes (saving a second LM-head product); otherwise `backward` recomputes them.
-    public var logitCacheLimitBytes = 512 << 20
+    /// `forward` keeps softmax numerators for `backward` (saving their second LM-head product)
+    /// for as many of the batch's positions as fit in this many bytes; `backward` recomputes
+    /// the rest in chunks. A budget, not a size: at vocabulary 8K a 4K-token DPO batch fits
+    /// whole, while at 152K (Qwen2) a 512-token sequence never holds tokens × vocab floats.
+    public var logitCacheLimitBytes = 128 << 20
 
     public init(config: ModelConfig, threads: Int) throws(TrainError) {
         try config.validate()
@@ -69,11 +71,12 @@ public final class LlamaModel: @unchecked Sendable {
     /// the loss weight is 0). With `keepForBackward` (the default) it keeps what `backward`
     /// needs; evaluation passes false and keeps no logits.
     public func forward(_ batch: TokenBatch, keepForBackward: Bool = true) throws(TrainError) -> [Float] {
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: keepForBackward)
         runLayersForward(acts)
-        let cacheBytes = acts.n * config.vocabSize * MemoryLayout<Float>.stride
-        if keepForBackward && cacheBytes <= logitCacheLimitBytes {
-            if (acts.logitCache?.capacity ?? 0) < acts.n { acts.logitCache = LogitCacheBuffers(n: acts.n, vocab: config.vocabSize) }
+        let cacheRows = keepForBackward ? min(acts.n, logitCacheLimitBytes / (config.vocabSize * MemoryLayout<Float>.stride)) : 0
+        if cacheRows > 0 {
+            if (acts.logitCache?.capacity ?? 0) < cacheRows { acts.logitCache = LogitCacheBuffers(rows: cacheRows, vocab: config.vocabSize) }
+            acts.logitCache?.rows = cacheRows
         } else {
             acts.logitCache = nil
         }
@@ -111,7 +114,7 @@ public final class LlamaModel: @unchecked Sendable {
     @discardableResult
     public func forwardBackwardCrossEntropy(_ batch: TokenBatch, normalizer: Double) throws(TrainError) -> Double {
         guard normalizer > 0 else { throw .invalidBatch("cross-entropy normalizer must be positive") }
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: true)
         acts.logitCache = nil
         runLayersForward(acts)
         let g = acts.gradients.tokenGradients.pointer
@@ -129,7 +132,7 @@ public final class LlamaModel: @unchecked Sendable {
 
     /// Full logits [rows, length, vocab] (for tests, evaluation and generation).
     public func logits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: false)
         acts.logitCache?.filled = false
         runLayersForward(acts)
         pendingBackward = false
@@ -145,7 +148,7 @@ public final class LlamaModel: @unchecked Sendable {
     /// Logits of each row's last position only, [rows, vocab]: what greedy or sampled
     /// generation would need from whole sequences (`Generator` uses the KV-cache path, `extend`).
     public func lastPositionLogits(_ batch: TokenBatch) throws(TrainError) -> [Float] {
-        let acts = try prepare(batch)
+        let acts = try prepare(batch, keepingLayers: false)
         acts.logitCache?.filled = false
         runLayersForward(acts)
         pendingBackward = false
@@ -164,21 +167,24 @@ public final class LlamaModel: @unchecked Sendable {
         return out
     }
 
-    private func prepare(_ batch: TokenBatch) throws(TrainError) -> Activations {
+    /// The activations for `batch`: reused when they fit, else grown. `keepingLayers` false
+    /// (no backward pass follows) makes do with one layer's buffers.
+    private func prepare(_ batch: TokenBatch, keepingLayers: Bool) throws(TrainError) -> Activations {
         try batch.validate(vocabSize: config.vocabSize)
         if let window = config.slidingWindow, batch.length > window {
             throw .invalidBatch("sequences of \(batch.length) tokens exceed the model's sliding_window \(window); use --max-length \(window) or less")
         }
         ensureRoPE(positions: batch.length)
         let acts: Activations
-        if let existing = activations, existing.fits(rows: batch.rows, length: batch.length) {
+        if let existing = activations, existing.fits(rows: batch.rows, length: batch.length, keepingLayers: keepingLayers) {
             acts = existing
         } else {
             // Grow to cover both the old and the new shape, so alternating shapes settle.
             let tokens = max(batch.tokenCount, activations?.tokenCapacity ?? 0)
             let length = max(batch.length, activations?.lengthCapacity ?? 0)
+            let keep = keepingLayers || activations?.keepsLayers == true
             activations = nil
-            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, slots: pool.slots)
+            acts = Activations(config: config, tokenCapacity: tokens, lengthCapacity: length, keepsLayers: keep, slots: pool.slots)
             activations = acts
         }
         acts.load(batch)
@@ -191,6 +197,9 @@ public final class LlamaModel: @unchecked Sendable {
             rope = RoPETable(theta: config.ropeTheta, headDim: config.headDim, positions: positions)
         }
     }
+
+    /// Layers whose activations the current buffers hold (1 after forward-only passes only).
+    var keptLayerActivations: Int { activations?.q.count ?? 0 }
 
     /// Frees the activation memory (it is reallocated on the next pass).
     public func releaseActivations() { activations = nil }
@@ -205,16 +214,19 @@ public final class LlamaModel: @unchecked Sendable {
         Embedding.forward(out: a.residual[0].pointer, tokens: a.inputs.baseAddress!, table: p + layout.embedding,
                           n: n, d: d, pool: pool)
         for (l, o) in layout.layers.enumerated() {
+            let s = a.slot(l)
             let buffers = LayerBuffers(
-                input: a.residual[l].pointer, output: a.residual[l + 1].pointer, attentionResidual: a.attentionResidual[l].pointer,
-                inputRstd: a.inputRstd[l].pointer, postRstd: a.postRstd[l].pointer, normOut: a.normOut.pointer,
-                q: a.q[l].pointer, keys: a.k[l].pointer, values: a.v[l].pointer, logSumExp: a.logSumExp[l].pointer,
-                attention: a.attention[l].pointer, gate: a.gate[l].pointer, up: a.up[l].pointer, hidden: a.hidden.pointer,
+                input: a.residual[s].pointer, output: a.residual[a.slot(l + 1)].pointer, attentionResidual: a.attentionResidual[s].pointer,
+                inputRstd: a.inputRstd[s].pointer, postRstd: a.postRstd[s].pointer, normOut: a.normOut.pointer,
+                q: a.q[s].pointer, keys: a.k[s].pointer, values: a.v[s].pointer, logSumExp: a.logSumExp[s].pointer,
+                attention: a.attention[s].pointer, gate: a.gate[s].pointer, up: a.up[s].pointer, hidden: a.hidden.pointer,
                 attentionScratch: a.attentionScratch.pointer, positions: a.positions.baseAddress!,
                 documentStarts: a.documentStarts.baseAddress!)
+            // With one slot (forward-only passes) input and output are one buffer: the layer
+            // has read x into the attention residual before it writes its output there.
             forwardLayer(o, buffers, shape: shape)
         }
-        RMSNorm.forward(out: a.finalNorm.pointer, rstd: a.finalRstd.pointer, inp: a.residual[c.numHiddenLayers].pointer,
+        RMSNorm.forward(out: a.finalNorm.pointer, rstd: a.finalRstd.pointer, inp: a.residual[a.slot(c.numHiddenLayers)].pointer,
                         weight: p + layout.finalNorm, n: n, d: d, eps: Float(c.rmsNormEps), pool: pool)
     }
 
@@ -223,7 +235,7 @@ public final class LlamaModel: @unchecked Sendable {
         let dx = tokenGradients == nil ? nil : a.gradients.norm.pointer
         let dweight = tokenGradients == nil ? nil : gradients.pointer + layout.lmHead
         let cache = a.logitCache.map {
-            LogProbHead.Cache(numerators: $0.numerators.pointer, sums: $0.sums.pointer, filled: $0.filled)
+            LogProbHead.Cache(numerators: $0.numerators.pointer, sums: $0.sums.pointer, rows: $0.rows, filled: $0.filled)
         }
         LogProbHead.run(x: a.finalNorm.pointer, weight: p + layout.lmHead, targets: a.targets.baseAddress!,
                         n: a.n, d: config.hiddenSize, vocab: config.vocabSize, logProbs: a.logProbs.pointer,

@@ -16,12 +16,14 @@ enum LogProbHead {
 
     static func scratchCount(n: Int, vocab: Int) -> Int { chunkRows(n: n, vocab: vocab) * vocab }
 
-    /// Keeps the whole batch's softmax numerators (e^(z − max), [n, vocab]) and their row sums
-    /// from a forward pass for the backward pass, which then needs no second logits product.
+    /// Keeps the softmax numerators (e^(z − max), [rows, vocab]) and their row sums of the
+    /// batch's first `rows` positions from a forward pass for the backward pass, which then
+    /// needs no second logits product for them; the other positions are recomputed in chunks.
     /// Used by DPO, whose per-token gradients are known only after the forward pass.
     struct Cache {
         let numerators: UnsafeMutablePointer<Float>
         let sums: UnsafeMutablePointer<Float>
+        let rows: Int
         /// True once a forward pass has filled it.
         let filled: Bool
     }
@@ -34,11 +36,15 @@ enum LogProbHead {
                     logProbs: UnsafeMutablePointer<Float>, logitMeans: UnsafeMutablePointer<Float>? = nil,
                     tokenGradients: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>?,
                     scratch: UnsafeMutablePointer<Float>, cache: Cache? = nil, pool: WorkerPool) {
-        let chunk = cache == nil ? chunkRows(n: n, vocab: vocab) : n
-        for r0 in stride(from: 0, to: n, by: chunk) {
-            let rows = min(chunk, n - r0)
-            let numerators = cache?.numerators ?? scratch
-            let reuse = cache?.filled == true
+        // The cached positions go as one chunk, the rest in chunks of scratch.
+        let cached = min(n, cache?.rows ?? 0)
+        let chunk = chunkRows(n: n, vocab: vocab)
+        let starts = (cached > 0 ? [0] : []) + Array(stride(from: cached, to: n, by: chunk))
+        for r0 in starts {
+            let inCache = r0 < cached
+            let rows = inCache ? cached : min(chunk, n - r0)
+            let numerators = inCache ? cache!.numerators : scratch
+            let reuse = inCache && cache!.filled
             if !reuse {
                 Linear.forward(out: numerators, inp: x + r0 * d, weight: weight, bias: nil, n: rows, inDim: d, outDim: vocab, pool: pool)
             }
@@ -60,7 +66,7 @@ enum LogProbHead {
                         let targetLogit = valid ? z[target] : 0
                         sum = FastMath.expShiftedSum(z, count: vocab, shift: m)
                         logProbs[r0 + r] = valid ? targetLogit - m - Foundation.log(sum) : 0
-                        cache?.sums[r0 + r] = sum
+                        if inCache { cache!.sums[r0 + r] = sum }
                     }
                     guard let tokenGradients else { continue }
                     // ∂L/∂z = g · (onehot(target) − e/Σe), written over the numerators.
