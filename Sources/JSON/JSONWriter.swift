@@ -12,7 +12,7 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): writeInt(i, into: &out)
         case .double(let d): writeDouble(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
@@ -31,6 +31,46 @@ public enum JSONWriter {
                 write(item, into: &out)
             }
             out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Writes the digits straight into `out`: `String(i)` allocates a string per number, which
+    /// costs more than the digits themselves when a line holds thousands of token ids.
+    public static func writeInt(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        writeDecimal(value.magnitude, into: &out)
+    }
+
+    /// A JSON array of token ids, `[1,2,3]`.
+    public static func writeArray(_ values: [UInt32], into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + values.count * 7 + 2)
+        out.append(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeDecimal(UInt64(value), into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    @inline(__always)
+    static func writeDecimal(_ value: UInt64, into out: inout [UInt8]) {
+        if value < 10 { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value)) }
+        var digits = 2
+        var limit: UInt64 = 100
+        while digits < 20 && value >= limit {
+            digits += 1
+            limit &*= 10
+        }
+        let end = out.count + digits
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        out.withUnsafeMutableBufferPointer { buffer in
+            var rest = value
+            var i = end
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest != 0
         }
     }
 
