@@ -43,7 +43,6 @@ public enum JSONWriter {
 
     /// A JSON array of token ids, `[1,2,3]`.
     public static func writeArray(_ values: [UInt32], into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + values.count * 7 + 2)
         out.append(UInt8(ascii: "["))
         for (i, value) in values.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
@@ -55,22 +54,16 @@ public enum JSONWriter {
     @inline(__always)
     static func writeDecimal(_ value: UInt64, into out: inout [UInt8]) {
         if value < 10 { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value)) }
-        var digits = 2
-        var limit: UInt64 = 100
-        while digits < 20 && value >= limit {
-            digits += 1
-            limit &*= 10
-        }
-        let end = out.count + digits
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        out.withUnsafeMutableBufferPointer { buffer in
+        // Digits land back to front in a stack buffer (20 holds UInt64.max), then one copy.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var rest = value
-            var i = end
+            var i = 20
             repeat {
                 i -= 1
-                buffer[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                digits[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
                 rest /= 10
             } while rest != 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
         }
     }
 
