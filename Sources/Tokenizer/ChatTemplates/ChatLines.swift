@@ -33,13 +33,26 @@ public struct ChatLines: Sendable {
 
     /// The non-empty lines of a messages file, parsed; errors name the line (counting empty ones).
     public static func inputs(of text: String) -> [Input] {
-        var inputs: [Input] = []
-        for (n, line) in TextFiles.lines(text).enumerated() where !line.isEmpty {
-            do { inputs.append(.messages(try JSONParser.parse(line))) } catch {
-                inputs.append(.notJSON("line \(n + 1): not JSON: \(error)"))
+        var text = text
+        // Each line is parsed where it lies in the file's bytes: no String per line.
+        return text.withUTF8 { bytes in
+            var inputs: [Input] = []
+            var start = 0
+            var number = 0
+            while start < bytes.count {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                number += 1
+                if end > start {
+                    do {
+                        inputs.append(.messages(try JSONParser.parse(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<end])))))
+                    } catch {
+                        inputs.append(.notJSON("line \(number): not JSON: \(error)"))
+                    }
+                }
+                start = end + 1
             }
+            return inputs
         }
-        return inputs
     }
 
     public func render(_ input: Input) -> Output {
