@@ -79,20 +79,23 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// Builds an object from parsed members, resolving duplicate keys the way Python's
-    /// `json` does (the last one wins, at the first one's position). Large objects (a
-    /// tokenizer's vocab) get a hash index so this stays linear.
+    /// `json` does: the last one wins, at the first one's position, and keys are the same when
+    /// their bytes are (not when they are canonically equivalent, as String `==` has it).
+    /// Large objects (a tokenizer's vocab) get a hash index so this stays linear.
     init(parsedKeys: [String], values parsedValues: [JSONValue]) {
-        if parsedKeys.count <= 16 {
-            for (k, v) in zip(parsedKeys, parsedValues) { self[k] = v }
-            return
-        }
-        var index: [String: Int] = [:]
-        index.reserveCapacity(parsedKeys.count)
         keys.reserveCapacity(parsedKeys.count)
         values.reserveCapacity(parsedKeys.count)
+        if parsedKeys.count <= 16 {
+            for (k, v) in zip(parsedKeys, parsedValues) {
+                if let i = keys.firstIndex(where: { $0.utf8.elementsEqual(k.utf8) }) { values[i] = v; continue }
+                keys.append(k)
+                values.append(v)
+            }
+            return
+        }
+        var index = KeyIndex(capacity: parsedKeys.count)
         for (k, v) in zip(parsedKeys, parsedValues) {
-            if let i = index[k] { values[i] = v; continue }
-            index[k] = keys.count
+            if let i = index.position(of: k, in: keys, orInsertAt: keys.count) { values[i] = v; continue }
             keys.append(k)
             values.append(v)
         }

@@ -12,7 +12,7 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .int(let i): writeInt(i, into: &out)
         case .double(let d): writeDouble(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
@@ -34,6 +34,39 @@ public enum JSONWriter {
         }
     }
 
+    /// Writes the digits straight into `out`: `String(i)` allocates a string per number, which
+    /// costs more than the digits themselves when a line holds thousands of token ids.
+    public static func writeInt(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        writeDecimal(value.magnitude, into: &out)
+    }
+
+    /// A JSON array of token ids, `[1,2,3]`.
+    public static func writeArray(_ values: [UInt32], into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            writeDecimal(UInt64(value), into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    @inline(__always)
+    static func writeDecimal(_ value: UInt64, into out: inout [UInt8]) {
+        if value < 10 { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value)) }
+        // Digits land back to front in a stack buffer (20 holds UInt64.max), then one copy.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest != 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
+    }
+
     public static func writeDouble(_ d: Double, into out: inout [UInt8]) {
         guard d.isFinite else { out.append(contentsOf: "null".utf8); return }
         out.append(contentsOf: d.description.utf8)
@@ -43,16 +76,37 @@ public enum JSONWriter {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
-            // Copy runs that need no escaping in one go; escape the rest byte by byte.
+            guard let base = bytes.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            // Copy runs that need no escaping in one go, finding them 8 bytes at a time (chat
+            // texts are long and rarely need escaping); escape the rest byte by byte.
             var runStart = 0
-            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-                appendEscaped(byte, into: &out)
-                runStart = i + 1
+            var i = 0
+            while i < bytes.count {
+                while i + 8 <= bytes.count && !mayNeedEscaping(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+                guard i < bytes.count else { break }
+                let byte = bytes[i]
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                    if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                    appendEscaped(byte, into: &out)
+                    runStart = i + 1
+                }
+                i += 1
             }
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the 8 bytes is a control character, `"` or `\\` (exact, no false negatives:
+    /// the "has a byte less than n" and "has a zero byte" tests of Bit Twiddling Hacks).
+    @inline(__always)
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
     }
 
     private static func appendEscaped(_ byte: UInt8, into out: inout [UInt8]) {

@@ -38,9 +38,8 @@ public final class Tokenizer: Sendable {
     public let addedTokens: [AddedToken]
     /// id → token string as HF's `id_to_token` gives it (nil for ids that do not exist).
     let tokens: [String?]
-    let tokenIds: [String: UInt32]
-    /// id → whether `decode(skipSpecialTokens: true)` drops it.
-    let skippedWhenDecoding: [Bool]
+    /// Built on first use (see `VocabularyLookups`).
+    private let lookupsOnce: Mutex<VocabularyLookups?>
     /// id → the bytes the decoder produces for it (only for a ByteLevel decoder).
     let decodeOffsets: [Int32]
     let decodeBytes: [UInt8]
@@ -72,15 +71,6 @@ public final class Tokenizer: Sendable {
             tokens[Int(token.id)] = token.normalized ? normalizer.apply(token.content) : token.content
         }
         self.tokens = tokens
-        var ids: [String: UInt32] = [:]
-        ids.reserveCapacity(tokens.count)
-        // The first id of a token wins: assigned from the last id down, one hash per token.
-        for (id, token) in tokens.enumerated().reversed() { if let token { ids[token] = UInt32(id) } }
-        for token in addedTokens { ids[token.content] = token.id }
-        tokenIds = ids
-
-        let specialContents = Set(addedTokens.filter(\.special).map(\.content))
-        skippedWhenDecoding = tokens.map { $0.map { specialContents.contains($0) } ?? false }
         var offsets: [Int32] = [0]
         var bytes: [UInt8] = []
         if decoder.isByteLevel {
@@ -92,8 +82,23 @@ public final class Tokenizer: Sendable {
         }
         decodeOffsets = offsets
         decodeBytes = bytes
-        self.specialTokens = specialTokens ?? Self.inferSpecialTokens(postProcessor: postProcessor,
-                                                                      addedTokens: addedTokens, ids: ids)
+        if let specialTokens {
+            self.specialTokens = specialTokens
+            lookupsOnce = Mutex(nil)
+        } else {
+            let lookups = VocabularyLookups(tokens: tokens, addedTokens: addedTokens)
+            self.specialTokens = Self.inferSpecialTokens(postProcessor: postProcessor, addedTokens: addedTokens, ids: lookups.ids)
+            lookupsOnce = Mutex(lookups)
+        }
+    }
+
+    var lookups: VocabularyLookups {
+        lookupsOnce.withLock { once in
+            if let built = once { return built }
+            let built = VocabularyLookups(tokens: tokens, addedTokens: addedTokens)
+            once = built
+            return built
+        }
     }
 
     // MARK: - Vocabulary
@@ -102,14 +107,15 @@ public final class Tokenizer: Sendable {
     /// model needs).
     public var vocabSize: Int { tokens.count }
 
-    public func tokenToId(_ token: String) -> UInt32? { tokenIds[token] }
+    public func tokenToId(_ token: String) -> UInt32? { lookups.ids[token] }
 
     public func idToToken(_ id: UInt32) -> String? {
         Int(id) < tokens.count ? tokens[Int(id)] : nil
     }
 
     public func isSpecial(_ id: UInt32) -> Bool {
-        Int(id) < skippedWhenDecoding.count && skippedWhenDecoding[Int(id)]
+        let skipped = lookups.skippedWhenDecoding
+        return Int(id) < skipped.count && skipped[Int(id)]
     }
 
     // MARK: - Encode
@@ -218,6 +224,7 @@ public final class Tokenizer: Sendable {
     /// HF's `decode(ids, skip_special_tokens:)`: ids without a token are ignored; invalid UTF-8
     /// (a multi-byte character cut between tokens) becomes U+FFFD.
     public func decode(_ ids: [UInt32], skipSpecialTokens: Bool = false) -> String {
+        let skippedWhenDecoding = skipSpecialTokens ? lookups.skippedWhenDecoding : []
         if decoder.isByteLevel {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(ids.count * 4)

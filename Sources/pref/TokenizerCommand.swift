@@ -137,6 +137,7 @@ struct TokenizerCommand: ParsableCommand {
         @Flag(help: "Append the assistant header (add_generation_prompt=True).") var addGenerationPrompt = false
         @Option(help: "The date strftime_now renders (YYYY-MM-DD; default: today).") var date: String?
         @Flag(help: "Also print the token ids (needs --tokenizer).") var ids = false
+        @Flag(help: "Print the seconds of each phase (load, render + encode, write) as JSON on stderr.") var timing = false
         @Argument(help: "Messages file (JSON Lines), or - for standard input.") var file: String
 
         func validate() throws {
@@ -146,9 +147,23 @@ struct TokenizerCommand: ParsableCommand {
         }
 
         func run() throws {
+            var timing = ChatTiming()
+            let (lines, inputs) = try timing.load { () throws -> (ChatLines, [ChatLines.Input]) in
+                let chat = try chatTemplate()
+                let model = try ids ? tokenizer.map { try Tokenizer(contentsOf: URL(fileURLWithPath: $0).appendingPathComponent("tokenizer.json")) } : nil
+                return (ChatLines(template: chat, tokenizer: model, addGenerationPrompt: addGenerationPrompt),
+                        ChatLines.inputs(of: try TextFiles.read(path: file)))
+            }
+            let outputs = timing.renderEncode { lines.render(inputs) }
+            timing.write { ChatLines.write(outputs) { FileHandle.standardOutput.write(Data($0)) } }
+            if self.timing { FileHandle.standardError.write(Data((JSONWriter.string(timing.json) + "\n").utf8)) }
+        }
+
+        /// The model's template (or --template), with --bos-token, --eos-token and --date applied.
+        private func chatTemplate() throws -> ChatTemplate {
             let override = template.map { URL(fileURLWithPath: $0) }
-            var chat: ChatTemplate
             do {
+                var chat: ChatTemplate
                 if let tokenizer {
                     chat = try ChatTemplate(modelFolder: URL(fileURLWithPath: tokenizer), override: override)
                 } else {
@@ -158,17 +173,9 @@ struct TokenizerCommand: ParsableCommand {
                 var tokens = chat.specialTokens
                 if let bosToken { tokens["bos_token"] = bosToken }
                 if let eosToken { tokens["eos_token"] = eosToken }
-                chat = try ChatTemplate(source: chat.source, name: chat.name, specialTokens: tokens,
+                return try ChatTemplate(source: chat.source, name: chat.name, specialTokens: tokens,
                                         date: date.flatMap(JinjaDate.init(isoDate:)) ?? .today())
             } catch { throw CLIError("\(error)") }
-            let model = try tokenizer.map { try Tokenizer(contentsOf: URL(fileURLWithPath: $0).appendingPathComponent("tokenizer.json")) }
-            let lines = ChatLines(template: chat, tokenizer: ids ? model : nil, addGenerationPrompt: addGenerationPrompt)
-            var out = ""
-            for (n, line) in TextFiles.lines(try TextFiles.read(path: file)).enumerated() where !line.isEmpty {
-                out += JSONWriter.string(lines.render(line: line, number: n + 1)) + "\n"
-                if out.utf8.count > 1 << 20 { FileHandle.standardOutput.write(Data(out.utf8)); out = "" }
-            }
-            FileHandle.standardOutput.write(Data(out.utf8))
         }
     }
 }

@@ -42,6 +42,17 @@ import Testing
         #expect(big["k3"] == .int(23))
     }
 
+    /// Python's json keeps "é" (U+00E9) and "e\u0301" apart: they differ in code points.
+    @Test(arguments: [2, 40])
+    func canonicallyEquivalentKeysStayApart(filler: Int) throws {
+        let others = (0..<filler).map { "\"k\($0)\": \($0)" }
+        let text = "{" + (others + [#""\#u{E9}": 1"#, #""e\#u{301}": 2"#, #""\#u{E9}": 3"#]).joined(separator: ",") + "}"
+        let object = try #require(try JSONParser.parse(text).objectValue)
+        #expect(object.count == filler + 2)
+        #expect(Array(object.keys.suffix(2).map { Array($0.utf8) }) == [[0xC3, 0xA9], [0x65, 0xCC, 0x81]])
+        #expect(Array(object.values.suffix(2)) == [.int(3), .int(2)])
+    }
+
     @Test(arguments: [
         ("{\"a\": 1", 7, "unexpected end of input"),
         ("[1, 2,]", 6, "expected a value"),

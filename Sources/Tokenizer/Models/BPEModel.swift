@@ -36,14 +36,16 @@ final class BPEModel: Sendable {
         self.fuseUnk = fuseUnk
         self.byteFallback = byteFallback
         self.ignoreMerges = ignoreMerges
-        self.continuingSubwordPrefix = continuingSubwordPrefix
-        self.endOfWordSuffix = endOfWordSuffix
+        // An empty decoration ("" in many tokenizer.json files, SmolLM2's among them) changes
+        // no unit, as in HF; as nil it keeps words on the fast path below.
+        self.continuingSubwordPrefix = continuingSubwordPrefix?.isEmpty == false ? continuingSubwordPrefix : nil
+        self.endOfWordSuffix = endOfWordSuffix?.isEmpty == false ? endOfWordSuffix : nil
         var byteIds = [Int64](repeating: -1, count: 256)
         for b in 0..<256 { if let id = vocab.get([UInt8(b)]) { byteIds[b] = Int64(id) } }
         self.byteIds = byteIds
         fallbackByteIds = (0..<256).map { b in vocab.get(Array(byteTokenName(UInt8(b)).utf8)).map(Int64.init) ?? -1 }
         // The fast path is exact when every byte has an id and nothing decorates units.
-        simpleUnits = unitsAreBytes && continuingSubwordPrefix == nil && endOfWordSuffix == nil
+        simpleUnits = unitsAreBytes && self.continuingSubwordPrefix == nil && self.endOfWordSuffix == nil
             && !byteIds.contains(-1)
     }
 
