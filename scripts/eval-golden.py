@@ -11,7 +11,13 @@ eval.json `pref eval` wrote and exits non-zero when any differs by more than the
 (per-pair log-probs 1e-3 relative, as pref score; summary figures 1e-4 relative).
 
     python scripts/eval-golden.py --workspace WS --eval-json WS/runs/dpo/eval/eval.json \
-        --model WS/runs/dpo [--ref WS/SmolLM2-135M-Instruct] [--gguf FILE.gguf] [--beta 0.1]
+        --model WS/runs/dpo [--ref WS/SmolLM2-135M-Instruct] [--gguf FILE.gguf] [--limit N]
+
+Two checks. (1) The summary pref printed equals these formulas applied to pref's own per-pair
+values over every pair (the aggregation: both perplexities, accuracy, margins). (2) The first
+`--limit` pairs (default: all) computed with transformers equal pref's per-pair values, and so
+do the figures over those pairs. PyTorch's CPU matmuls are slow on some machines (about 14
+GFLOP/s at 2 threads here), hence --limit for a quick run.
 
 `--gguf` loads the model (or, with --ref-gguf, the reference) from the GGUF with
 transformers' own dequantization instead of pref's imported folder, so nothing of pref's
@@ -63,6 +69,7 @@ def main():
     parser.add_argument("--ref-gguf", help="load the reference from this GGUF instead")
     parser.add_argument("--split", default="test")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--limit", type=int, help="compute only the first N pairs with transformers")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -76,7 +83,7 @@ def main():
         sys.exit(f"eval-golden: {len(pairs)} {args.split} pairs in the shards, {len(pref['pairs'])} in {args.eval_json}")
 
     rows, worst = [], 0.0
-    for i in range(len(pairs)):
+    for i in range(min(len(pairs), args.limit or len(pairs))):
         p = pairs[i]
         row = {"logp_chosen": response_logp(model, p["prompt_ids"], p["chosen_ids"]),
                "logp_rejected": response_logp(model, p["prompt_ids"], p["rejected_ids"]),
@@ -95,37 +102,54 @@ def main():
                 worst = max(worst, relative(theirs[key], row[key]))
         rows.append(row)
 
+    def figures_of(rows, margin_of):
+        n = len(rows)
+        out = {
+            "perplexity_chosen_token_weighted": math.exp(-sum(r["logp_chosen"] for r in rows) / max(1, sum(r["tokens_chosen"] for r in rows))),
+            "perplexity_chosen_mean_per_response": sum(math.exp(-r["logp_chosen"] / max(1, r["tokens_chosen"])) for r in rows) / n,
+            "logps/chosen_mean": sum(r["logp_chosen"] for r in rows) / n,
+            "logps/rejected_mean": sum(r["logp_rejected"] for r in rows) / n,
+        }
+        if "ref_logp_chosen" in rows[0]:
+            margins = [margin_of(r) for r in rows]
+            out["rewards/accuracies"] = sum(m > 0 for m in margins) / n
+            out["rewards/margins_mean"] = sum(margins) / n
+            out["logps/chosen_change_vs_reference_mean"] = sum(r["logp_chosen"] - r["ref_logp_chosen"] for r in rows) / n
+        return out
+
+    def margin(r):
+        return beta * ((r["logp_chosen"] - r["ref_logp_chosen"]) - (r["logp_rejected"] - r["ref_logp_rejected"]))
+
+    failed = False
+    # (1) pref's aggregation of its own per-pair values.
+    print(f"(1) pref's summary against the formulas over pref's own {len(pref['pairs'])} per-pair values")
+    for key, value in figures_of(pref["pairs"], margin).items():
+        diff = relative(pref["summary"][key], value)
+        failed |= diff > 1e-9
+        print(f"    {key:42} {pref['summary'][key]:14.6f} {value:14.6f} {diff:10.2e}")
+
+    # (2) transformers against pref on the pairs computed here.
     n = len(rows)
-    figures = {
-        "perplexity_chosen_token_weighted": math.exp(-sum(r["logp_chosen"] for r in rows) / max(1, sum(r["tokens_chosen"] for r in rows))),
-        "perplexity_chosen_mean_per_response": sum(math.exp(-r["logp_chosen"] / max(1, r["tokens_chosen"])) for r in rows) / n,
-        "logps/chosen_mean": sum(r["logp_chosen"] for r in rows) / n,
-        "logps/rejected_mean": sum(r["logp_rejected"] for r in rows) / n,
-    }
+    mine = pref["pairs"][:n]
+    figures = figures_of(rows, margin)
+    theirs_figures = figures_of(mine, margin)
     flips = []
     if reference is not None:
-        margins = [beta * ((r["logp_chosen"] - r["ref_logp_chosen"]) - (r["logp_rejected"] - r["ref_logp_rejected"])) for r in rows]
-        figures["rewards/accuracies"] = sum(m > 0 for m in margins) / n
-        figures["rewards/margins_mean"] = sum(margins) / n
-        figures["logps/chosen_change_vs_reference_mean"] = sum(r["logp_chosen"] - r["ref_logp_chosen"] for r in rows) / n
         # A margin within float noise of 0 may take the other sign in pref; any other flip is an error.
-        flips = [i for i, m in enumerate(margins) if (pref["pairs"][i]["margin"] > 0) != (m > 0)]
-        if any(abs(margins[i]) > 1e-4 for i in flips):
-            sys.exit(f"eval-golden: reward signs differ on pairs {flips} (margins {[margins[i] for i in flips]})")
+        flips = [i for i, r in enumerate(rows) if (mine[i]["margin"] > 0) != (margin(r) > 0)]
+        if any(abs(margin(rows[i])) > 1e-4 for i in flips):
+            sys.exit(f"eval-golden: reward signs differ on pairs {flips}")
 
-    failed = worst > 1e-3
-    print(f"{n} {args.split} pairs; per-pair log-probs: largest relative difference {worst:.2e} (tolerance 1e-3)")
-    print(f"{'figure':42} {'pref':>14} {'transformers':>14} {'rel diff':>10}")
+    failed |= worst > 1e-3
+    print(f"(2) {n} of {len(pref['pairs'])} {args.split} pairs with transformers; per-pair log-probs: largest relative difference "
+          f"{worst:.2e} (tolerance 1e-3)")
+    print(f"    {'figure over those pairs':42} {'pref':>14} {'transformers':>14} {'rel diff':>10}")
     for key, value in figures.items():
-        theirs = pref["summary"].get(key)
-        if theirs is None:
-            print(f"{key:42} {'missing':>14} {value:14.6f}")
-            failed = True
-            continue
+        theirs = theirs_figures[key]
         tolerance = (len(flips) + 0.5) / n if key == "rewards/accuracies" else 1e-4
         diff = relative(theirs, value)
         failed |= diff > tolerance
-        print(f"{key:42} {theirs:14.6f} {value:14.6f} {diff:10.2e}")
+        print(f"    {key:42} {theirs:14.6f} {value:14.6f} {diff:10.2e}")
     if failed:
         sys.exit("eval-golden: pref's eval differs from transformers'")
     print("eval-golden: pref's eval equals transformers' computation")
