@@ -17,7 +17,8 @@
 # Everything lands in $WS (default .cache/real-dpo-shift); the table in $WS/compare.txt. A
 # stage whose output is already there is skipped, so an interrupted run continues (FRESH=1
 # starts over). Training evaluates nothing (--eval-every 0): `pref eval` does it afterwards.
-# CHECK=1 then checks every eval against transformers with scripts/eval-golden.py (PYTHON
+# CHECK=1 then checks every eval against transformers with scripts/eval-golden.py on the first
+# CHECK_PAIRS (16) test pairs, and pref's aggregation over all of them (PYTHON
 # with torch, transformers, gguf).
 #
 #   bash scripts/real-dpo-shift.sh                     # about 50 minutes on 2 cores
@@ -115,10 +116,10 @@ run compare "$MODEL" dpo "shift-fixed-$SHIFT_LAMBDA" "shift-linear-decrease-$SHI
 if [ "${CHECK:-0}" = 1 ]; then
     PYTHON="${PYTHON:-python3}"
     say "transformers check of the released model's eval (loaded from the GGUF by transformers)"
-    "$PYTHON" scripts/eval-golden.py --workspace "$WS" --eval-json "$MODEL/eval/eval.json" --gguf "$GGUF" --threads "$THREADS"
+    "$PYTHON" scripts/eval-golden.py --workspace "$WS" --eval-json "$MODEL/eval/eval.json" --gguf "$GGUF" --threads "$THREADS" --limit "${CHECK_PAIRS:-16}"
     for name in dpo "shift-fixed-$SHIFT_LAMBDA" "shift-linear-decrease-$SHIFT_LAMBDA"; do
         say "transformers check of $name's eval (reference: the released model from the GGUF)"
         "$PYTHON" scripts/eval-golden.py --workspace "$WS" --eval-json "$WS/runs/$name/eval/eval.json" --model "$WS/runs/$name" \
-            --ref-gguf "$GGUF" --threads "$THREADS"
+            --ref-gguf "$GGUF" --threads "$THREADS" --limit "${CHECK_PAIRS:-16}"
     done
 fi
