@@ -17,24 +17,13 @@ import json
 import os
 
 import torch
+from greedy_golden import greedy
 from transformers import AutoModelForCausalLM
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIR = os.path.join(ROOT, "fixtures", "model", "pref-checkpoints")
 NEW_TOKENS = 12
 MIN_GAP = 1e-3
-
-
-def greedy(model, prompt, **kwargs):
-    ids = torch.tensor([prompt])
-    out = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=False, max_new_tokens=NEW_TOKENS,
-                         pad_token_id=0, output_logits=True, return_dict_in_generate=True, **kwargs)
-    tokens = out.sequences[0, len(prompt):].tolist()
-    gaps = []
-    for step in out.logits:
-        top = torch.topk(step[0].float(), 2).values
-        gaps.append(float(top[0] - top[1]))
-    return tokens, gaps
 
 
 def main():
@@ -50,11 +39,11 @@ def main():
         model = AutoModelForCausalLM.from_pretrained(os.path.join(DIR, name), dtype=torch.float32).eval()
         for prompt in prompts[name]:
             with torch.no_grad():
-                tokens, gaps = greedy(model, prompt, eos_token_id=None)
+                tokens, gaps = greedy(model, prompt, NEW_TOKENS, 0, eos_token_id=None)
                 assert min(gaps) > MIN_GAP, f"{name} {prompt}: near-tie in greedy decoding ({min(gaps)})"
                 # The stop token: the first one from step 3 on that was not generated before.
                 stop = next((t for i, t in enumerate(tokens) if i >= 3 and t not in tokens[:i]), tokens[4])
-                stopped, _ = greedy(model, prompt, eos_token_id=stop)
+                stopped, _ = greedy(model, prompt, NEW_TOKENS, 0, eos_token_id=stop)
             assert stopped == tokens[:tokens.index(stop) + 1], (stopped, tokens)
             golden["cases"].append({"model": name, "prompt": prompt, "greedy": tokens, "min_logit_gap": min(gaps),
                                     "stop_id": stop, "greedy_until_stop": stopped})

@@ -18,6 +18,7 @@ import json
 import os
 
 import torch
+from greedy_golden import greedy
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -30,18 +31,6 @@ MIN_GAP = 1e-3
 MAX_PROMPT_TOKENS = 64
 CASES = 4
 SEARCH_ROWS = 400
-
-
-def greedy(model, prompt, eos):
-    ids = torch.tensor([prompt])
-    out = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=False, max_new_tokens=NEW_TOKENS,
-                         eos_token_id=eos, pad_token_id=eos, output_logits=True, return_dict_in_generate=True)
-    tokens = out.sequences[0, len(prompt):].tolist()
-    gaps = []
-    for step in out.logits:
-        top = torch.topk(step[0].float(), 2).values
-        gaps.append(float(top[0] - top[1]))
-    return tokens, gaps
 
 
 def main():
@@ -58,7 +47,7 @@ def main():
             prompt = tok(text, add_special_tokens=False)["input_ids"]
             if len(prompt) > MAX_PROMPT_TOKENS:
                 continue
-            tokens, gaps = greedy(model, prompt, eos)
+            tokens, gaps = greedy(model, prompt, NEW_TOKENS, eos, eos_token_id=eos)
             if min(gaps) <= MIN_GAP:
                 print(f"row {index}: near-tie ({min(gaps):.3g}), skipped")
                 continue
